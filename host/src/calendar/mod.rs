@@ -1,0 +1,244 @@
+//! Business-hours calendars: when a helpdesk is open, and business time on it.
+//!
+//! A [`Calendar`] is loaded from the TOML of DESIGN.md (weekly hours, holidays, dated
+//! overrides, an IANA zone from jiff's bundled tz database) and answers three questions:
+//! the instant `N` business seconds after (or before) a start, the business time between
+//! two instants, and whether an instant is inside business hours. Each can exclude
+//! [`Pauses`]. The rules, shared by every backend:
+//!
+//! - counting forwards from a start outside hours starts at the next opening;
+//! - a deadline that lands exactly on a closing time stays there;
+//! - adding zero moves the start forward to the next business moment (or keeps it);
+//! - counting backwards stops at an opening time;
+//! - hours are local wall-clock hours: business time is real elapsed seconds, so a DST
+//!   change inside an open interval makes that day shorter or longer; a local time in a
+//!   spring-forward gap moves forward by the gap, a repeated one means its first
+//!   occurrence, and open intervals that then overlap count once.
+//!
+//! ```
+//! use pacto::calendar::{Calendar, Pauses};
+//! use jiff::Timestamp;
+//!
+//! let cal = Calendar::from_toml("support.toml", r#"
+//!     timezone = "Europe/Madrid"
+//!     mon = ["09:00-13:00", "14:00-18:00"]
+//!     tue = ["09:00-13:00", "14:00-18:00"]
+//!     fri = ["09:00-15:00"]
+//!     holidays = ["12-25"]
+//! "#)?;
+//! let start: Timestamp = "2026-03-02T12:15:00+01:00".parse()?;   // a Monday
+//! let due = cal.add_business_minutes(start, 240)?;
+//! assert_eq!(cal.format(due), "2026-03-02T17:15:00+01:00");     // lunch hour skipped
+//! assert_eq!(cal.business_minutes_between(start, due)?, 240);
+//! assert!(!cal.is_business_time("2026-03-02T13:30:00+01:00".parse()?)?);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod days;
+mod pauses;
+mod range;
+mod spec;
+mod walk;
+mod zone;
+
+use std::ops::ControlFlow::{Break, Continue};
+use std::path::Path;
+
+use jiff::Timestamp;
+use jiff::tz::{Offset, TimeZone};
+
+pub use self::pauses::Pauses;
+pub use self::range::SEARCH_HORIZON_DAYS;
+use self::walk::Limit;
+use self::zone::ZoneTable;
+use crate::error::{CalendarLoadError, Location, TimeError};
+
+/// Open intervals of one local day, seconds from local midnight, `[start, end)`.
+type Hours = Box<[(u32, u32)]>;
+
+/// A business-hours calendar. Cheap to share (`Send + Sync`); every method is pure.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    zone: TimeZone,
+    zone_name: String,
+    /// Monday = 0.
+    week: [Hours; 7],
+    /// Epoch days, sorted.
+    holidays: Box<[i64]>,
+    /// `month * 32 + day`, sorted.
+    recurring_holidays: Box<[u16]>,
+    overrides: Box<[(i64, Hours)]>,
+    recurring_overrides: Box<[(u16, Hours)]>,
+    table: ZoneTable,
+    max_offset: i64,
+}
+
+fn second(at: Timestamp) -> Result<i64, TimeError> {
+    let s = at.as_second();
+    if range::in_range(s) {
+        Ok(s)
+    } else {
+        Err(TimeError::OutOfRange(at))
+    }
+}
+
+fn timestamp(second: i64) -> Result<Timestamp, TimeError> {
+    if range::in_range(second) {
+        Timestamp::from_second(second).map_err(|_| TimeError::OutOfRange(Timestamp::MAX))
+    } else {
+        Err(TimeError::OutOfRange(
+            Timestamp::from_second(second).unwrap_or(Timestamp::MAX),
+        ))
+    }
+}
+
+impl Calendar {
+    /// Parses and checks a calendar; `file` names the source in error messages.
+    pub fn from_toml(file: &str, text: &str) -> Result<Self, CalendarLoadError> {
+        spec::parse(file, text)
+    }
+
+    /// Reads, parses and checks a calendar file.
+    pub fn load(path: &Path) -> Result<Self, CalendarLoadError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| CalendarLoadError {
+            location: Location {
+                file: file.clone(),
+                line: 0,
+                column: 0,
+                span: 0..0,
+            },
+            message: format!("cannot read the calendar: {e}"),
+        })?;
+        spec::parse(&file, &text)
+    }
+
+    /// The IANA name of the calendar's zone.
+    pub fn timezone(&self) -> &str {
+        &self.zone_name
+    }
+
+    /// The calendar's zone.
+    pub fn zone(&self) -> &TimeZone {
+        &self.zone
+    }
+
+    /// The calendar zone's UTC offset at an instant.
+    pub fn offset_at(&self, at: Timestamp) -> Offset {
+        self.zone.to_offset(at)
+    }
+
+    /// RFC 3339 in the calendar zone's offset at that instant, e.g.
+    /// `2026-03-02T14:15:00+01:00` (whole seconds; `+00:00` rather than `Z`).
+    pub fn format(&self, at: Timestamp) -> String {
+        let offset = self.offset_at(at);
+        let local = at.to_zoned(TimeZone::fixed(offset)).datetime();
+        let secs = offset.seconds();
+        let sign = if secs < 0 { '-' } else { '+' };
+        let abs = secs.unsigned_abs();
+        format!(
+            "{}{sign}{:02}:{:02}",
+            local.strftime("%Y-%m-%dT%H:%M:%S"),
+            abs / 3600,
+            abs / 60 % 60
+        )
+    }
+
+    /// Whether `at` is inside business hours (an instant at a closing time is not).
+    pub fn is_business_time(&self, at: Timestamp) -> Result<bool, TimeError> {
+        let t = second(at)?;
+        Ok(self
+            .walk_forward(t, Limit::Until(t), |a, _| Break(a == t))?
+            .unwrap_or(false))
+    }
+
+    /// The instant `minutes` business minutes after `start` (before it, for a negative
+    /// amount). See [`add_business_seconds`](Self::add_business_seconds).
+    pub fn add_business_minutes(
+        &self,
+        start: Timestamp,
+        minutes: i64,
+    ) -> Result<Timestamp, TimeError> {
+        let seconds = minutes
+            .checked_mul(60)
+            .ok_or(TimeError::Overflow(i128::from(minutes) * 60))?;
+        self.add_business_seconds(start, seconds, &Pauses::none())
+    }
+
+    /// The first instant at which `seconds` of business time outside `pauses` have passed
+    /// since `start`. Zero gives the next business moment at or after `start`; a negative
+    /// amount counts backwards and stops at an opening time.
+    pub fn add_business_seconds(
+        &self,
+        start: Timestamp,
+        seconds: i64,
+        pauses: &Pauses,
+    ) -> Result<Timestamp, TimeError> {
+        let s = second(start)?;
+        let mut cursor = 0;
+        let found = if seconds >= 0 {
+            let mut rem = seconds;
+            self.walk_forward(s, Limit::Search, |a, b| {
+                pauses.free_parts(a, b, &mut cursor, |x, y| {
+                    if rem <= y - x {
+                        return Break(x + rem);
+                    }
+                    rem -= y - x;
+                    Continue(())
+                })
+            })?
+        } else {
+            let mut rem = seconds
+                .checked_neg()
+                .ok_or(TimeError::Overflow(i128::from(seconds)))?;
+            self.walk_backward(s, Limit::Search, |a, b| {
+                pauses.free_parts_rev(a, b, &mut cursor, |x, y| {
+                    if rem <= y - x {
+                        return Break(y - rem);
+                    }
+                    rem -= y - x;
+                    Continue(())
+                })
+            })?
+        };
+        timestamp(found.ok_or(TimeError::NoOpenTime {
+            from: start,
+            days: SEARCH_HORIZON_DAYS,
+        })?)
+    }
+
+    /// Whole business minutes from `start` to `end`, rounded down; 0 when `end <= start`.
+    pub fn business_minutes_between(
+        &self,
+        start: Timestamp,
+        end: Timestamp,
+    ) -> Result<i64, TimeError> {
+        Ok(self
+            .business_seconds_between(start, end, &Pauses::none())?
+            .div_euclid(60))
+    }
+
+    /// Business seconds from `start` to `end` outside `pauses`; 0 when `end <= start`.
+    pub fn business_seconds_between(
+        &self,
+        start: Timestamp,
+        end: Timestamp,
+        pauses: &Pauses,
+    ) -> Result<i64, TimeError> {
+        let (s, e) = (second(start)?, second(end)?);
+        if e <= s {
+            return Ok(0);
+        }
+        let (mut total, mut cursor) = (0, 0);
+        self.walk_forward(s, Limit::Until(e), |a, b| {
+            if a >= e {
+                return Break(());
+            }
+            pauses.free_parts(a, b.min(e), &mut cursor, |x, y| {
+                total += y - x;
+                Continue::<()>(())
+            })
+        })?;
+        Ok(total)
+    }
+}

@@ -1,0 +1,178 @@
+//! Walking a calendar's open spans forwards or backwards from an instant.
+//!
+//! Each local day's hours become instant spans through the zone table; spans that a
+//! daylight-saving change makes overlap in real time count once (they are merged within
+//! a day and clipped across days), so every second is counted at most once.
+
+use std::ops::ControlFlow;
+
+use jiff::Timestamp;
+
+use super::Calendar;
+use super::days::{self, month_day_key};
+use super::range::{MAX_SECOND, MIN_SECOND, SEARCH_HORIZON_DAYS};
+use crate::error::TimeError;
+
+const DAY: i64 = 86_400;
+
+/// How far a walk may go.
+#[derive(Clone, Copy)]
+pub(super) enum Limit {
+    /// Stop quietly once no span can reach this instant any more.
+    Until(i64),
+    /// Look for open time; give up after [`SEARCH_HORIZON_DAYS`] days without any.
+    Search,
+}
+
+fn ts(second: i64) -> Timestamp {
+    Timestamp::from_second(second).unwrap_or(Timestamp::MAX)
+}
+
+impl Calendar {
+    /// The local hours of an epoch day: override, holiday or weekday, in that order of
+    /// precedence, dated entries before recurring ones.
+    fn hours_on(&self, day: i64) -> &[(u32, u32)] {
+        if let Ok(i) = self.overrides.binary_search_by_key(&day, |(d, _)| *d) {
+            return &self.overrides[i].1;
+        }
+        if self.holidays.binary_search(&day).is_ok() {
+            return &[];
+        }
+        if !self.recurring_overrides.is_empty() || !self.recurring_holidays.is_empty() {
+            let (_, m, d) = days::to_civil(day);
+            let key = month_day_key(m, d);
+            if let Ok(i) = self
+                .recurring_overrides
+                .binary_search_by_key(&key, |(k, _)| *k)
+            {
+                return &self.recurring_overrides[i].1;
+            }
+            if self.recurring_holidays.binary_search(&key).is_ok() {
+                return &[];
+            }
+        }
+        &self.week[days::weekday(day)]
+    }
+
+    /// The open spans of one local day as sorted, disjoint instant spans.
+    fn day_spans(&self, day: i64, hint: &mut usize, buf: &mut Vec<(i64, i64)>) {
+        buf.clear();
+        let base = day * DAY;
+        for &(s, e) in self.hours_on(day) {
+            let a = self.table.to_instant(base + i64::from(s), hint);
+            let b = self.table.to_instant(base + i64::from(e), hint);
+            if b > a {
+                buf.push((a, b));
+            }
+        }
+        if buf.windows(2).any(|w| w[1].0 < w[0].1) {
+            // a spring-forward gap moved a local time past the next interval's start
+            buf.sort_unstable();
+            let mut merged = 0;
+            for i in 1..buf.len() {
+                if buf[i].0 <= buf[merged].1 {
+                    buf[merged].1 = buf[merged].1.max(buf[i].1);
+                } else {
+                    merged += 1;
+                    buf[merged] = buf[i];
+                }
+            }
+            buf.truncate(merged + 1);
+        }
+    }
+
+    /// Calls `f(a, b)` with each open span `[a, b)` that ends after `from`, clipped to
+    /// start at `from` at the earliest, in increasing order, until `f` breaks.
+    pub(super) fn walk_forward<B>(
+        &self,
+        from: i64,
+        limit: Limit,
+        mut f: impl FnMut(i64, i64) -> ControlFlow<B>,
+    ) -> Result<Option<B>, TimeError> {
+        let mut day = self.table.to_local(from).div_euclid(DAY) - 1;
+        let (mut hint, mut buf, mut last_end, mut idle) = (0, Vec::new(), i64::MIN, 0u32);
+        loop {
+            let earliest = day * DAY - self.max_offset;
+            if let Limit::Until(until) = limit {
+                if earliest > until {
+                    return Ok(None);
+                }
+            }
+            if earliest >= MAX_SECOND {
+                return Err(TimeError::OutOfRange(ts(MAX_SECOND)));
+            }
+            self.day_spans(day, &mut hint, &mut buf);
+            let mut found = false;
+            for &(a, b) in &buf {
+                let a = a.max(last_end);
+                if b <= a {
+                    continue;
+                }
+                last_end = b;
+                if b <= from {
+                    continue;
+                }
+                found = true;
+                if let ControlFlow::Break(x) = f(a.max(from), b) {
+                    return Ok(Some(x));
+                }
+            }
+            idle = if found { 0 } else { idle + 1 };
+            if matches!(limit, Limit::Search) && idle > SEARCH_HORIZON_DAYS {
+                return Err(TimeError::NoOpenTime {
+                    from: ts(from),
+                    days: SEARCH_HORIZON_DAYS,
+                });
+            }
+            day += 1;
+        }
+    }
+
+    /// Calls `f(a, b)` with each open span `[a, b)` that starts before `from`, clipped to
+    /// end at `from` at the latest, in decreasing order, until `f` breaks.
+    pub(super) fn walk_backward<B>(
+        &self,
+        from: i64,
+        limit: Limit,
+        mut f: impl FnMut(i64, i64) -> ControlFlow<B>,
+    ) -> Result<Option<B>, TimeError> {
+        let mut day = self.table.to_local(from).div_euclid(DAY) + 1;
+        let (mut hint, mut buf, mut last_start, mut idle) =
+            (usize::MAX, Vec::new(), i64::MAX, 0u32);
+        loop {
+            let latest = (day + 1) * DAY + self.max_offset;
+            if let Limit::Until(until) = limit {
+                if latest < until {
+                    return Ok(None);
+                }
+            }
+            if latest <= MIN_SECOND {
+                return Err(TimeError::OutOfRange(ts(MIN_SECOND)));
+            }
+            self.day_spans(day, &mut hint, &mut buf);
+            let mut found = false;
+            for &(a, b) in buf.iter().rev() {
+                let b = b.min(last_start);
+                if b <= a {
+                    continue;
+                }
+                last_start = a;
+                if a >= from {
+                    continue;
+                }
+                found = true;
+                if let ControlFlow::Break(x) = f(a, b.min(from)) {
+                    return Ok(Some(x));
+                }
+            }
+            idle = if found { 0 } else { idle + 1 };
+            if matches!(limit, Limit::Search) && idle > SEARCH_HORIZON_DAYS {
+                return Err(TimeError::NoOpenTime {
+                    from: ts(from),
+                    days: SEARCH_HORIZON_DAYS,
+                });
+            }
+            day -= 1;
+        }
+    }
+}

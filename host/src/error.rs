@@ -1,0 +1,104 @@
+//! Typed errors, one enum per operation, each saying what went wrong and where.
+//!
+//! Messages are lowercase without a trailing period and quote user input in backticks,
+//! so the command line can show them as they are.
+
+use std::fmt;
+use std::ops::Range;
+
+use jiff::Timestamp;
+
+/// A place in a source text: file name, 1-based line and column, and the byte span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file (or other source) name, as given when loading.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub column: usize,
+    /// Byte offsets of the offending text in the source.
+    pub span: Range<usize>,
+}
+
+impl Location {
+    /// The location of byte offset `span.start` in `text`.
+    pub fn in_text(file: &str, text: &str, span: Range<usize>) -> Self {
+        let start = span.start.min(text.len());
+        let before = &text[..floor_char_boundary(text, start)];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Location {
+            file: file.to_owned(),
+            line,
+            column,
+            span,
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// A calendar file that cannot be used.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{location}: {message}")]
+pub struct CalendarLoadError {
+    /// Where the problem is.
+    pub location: Location,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+/// A calendar computation that has no answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimeError {
+    /// The walk went past [`SEARCH_HORIZON_DAYS`](crate::calendar::SEARCH_HORIZON_DAYS)
+    /// days without finding any open time.
+    #[error(
+        "no open business time in the {days} days after {from}; the calendar is open too rarely to answer"
+    )]
+    NoOpenTime {
+        /// Where the search for open time started.
+        from: Timestamp,
+        /// How many days it searched.
+        days: u32,
+    },
+    /// An instant before 1900 or from 2200 on, given or reached.
+    #[error("{0} is outside the supported range 1900-01-01 to 2199-12-31")]
+    OutOfRange(Timestamp),
+    /// An amount of time too large to represent.
+    #[error("{0} seconds is too large an amount of business time")]
+    Overflow(i128),
+    /// An excluded interval whose end precedes its start.
+    #[error("pause from {start} to {end} ends before it starts")]
+    ReversedPause {
+        /// The pause's start.
+        start: Timestamp,
+        /// The pause's end.
+        end: Timestamp,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_counts_lines_and_columns() {
+        let text = "a = 1\nmon = [\"25:00-26:00\"]\n";
+        let at = text.find("25").unwrap();
+        let loc = Location::in_text("cal.toml", text, at..at + 11);
+        assert_eq!(loc.to_string(), "cal.toml:2:9");
+    }
+}

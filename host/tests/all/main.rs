@@ -1,0 +1,4 @@
+//! Integration tests of the `pacto` library: one binary, one module per concern.
+
+mod properties;
+mod vectors;
