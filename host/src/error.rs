@@ -80,6 +80,9 @@ pub enum TimeError {
     /// An amount of time too large to represent.
     #[error("{0} seconds is too large an amount of business time")]
     Overflow(i128),
+    /// A clock target below zero.
+    #[error("a clock target must be at least 0 business minutes, got {0}")]
+    NegativeTarget(i64),
     /// An excluded interval whose end precedes its start.
     #[error("pause from {start} to {end} ends before it starts")]
     ReversedPause {

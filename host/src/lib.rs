@@ -11,7 +11,13 @@
 //! Data flows case → timeline → clock (and, with the engine, → policy → decision).
 
 pub mod calendar;
+pub mod case;
+pub mod clock;
 pub mod error;
+pub mod timeline;
 
 pub use calendar::{Calendar, Pauses};
+pub use case::{Case, CaseError};
+pub use clock::{Clock, ClockStatus, Metric};
 pub use error::{CalendarLoadError, Location, TimeError};
+pub use timeline::Timeline;

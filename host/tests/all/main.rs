@@ -1,4 +1,5 @@
 //! Integration tests of the `pacto` library: one binary, one module per concern.
 
+mod clocks;
 mod properties;
 mod vectors;
