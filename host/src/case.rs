@@ -279,16 +279,16 @@ impl Case {
         if self.customer.id.trim().is_empty() {
             return err("customer.id".into(), "must not be empty".into());
         }
-        if let Some(order) = &self.order {
-            if !is_currency_code(&order.currency) {
-                return err(
-                    "order.currency".into(),
-                    format!(
-                        "`{}` is not an ISO 4217 code; expected three capital letters such as `EUR`",
-                        order.currency
-                    ),
-                );
-            }
+        if let Some(order) = &self.order
+            && !is_currency_code(&order.currency)
+        {
+            return err(
+                "order.currency".into(),
+                format!(
+                    "`{}` is not an ISO 4217 code; expected three capital letters such as `EUR`",
+                    order.currency
+                ),
+            );
         }
         for (i, event) in self.events.iter().enumerate() {
             if let Event::Satisfaction { score, scale, .. } = event {

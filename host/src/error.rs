@@ -8,7 +8,8 @@ use std::ops::Range;
 
 use jiff::Timestamp;
 
-/// A place in a source text: file name, 1-based line and column, and the byte span.
+/// A place in a source text: file name, 1-based line and column (0 when the problem is
+/// the file as a whole), and the byte span.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
     /// The file (or other source) name, as given when loading.
@@ -46,7 +47,11 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+        if self.line == 0 {
+            write!(f, "{}", self.file)
+        } else {
+            write!(f, "{}:{}:{}", self.file, self.line, self.column)
+        }
     }
 }
 

@@ -139,13 +139,13 @@ impl Timeline {
                 status,
             });
         }
-        if t.first_response_at.is_some() {
-            if let Some(since) = t.awaiting_reply_since {
-                t.next_response = Some(Interval {
-                    start: since,
-                    end: None,
-                });
-            }
+        if t.first_response_at.is_some()
+            && let Some(since) = t.awaiting_reply_since
+        {
+            t.next_response = Some(Interval {
+                start: since,
+                end: None,
+            });
         }
         t
     }
@@ -156,17 +156,17 @@ impl Timeline {
         at: Timestamp,
         waiting: &mut Option<(Timestamp, Status)>,
     ) {
-        if let Some((start, was)) = *waiting {
-            if was != status {
-                self.paused.push(Pause {
-                    interval: Interval {
-                        start,
-                        end: Some(at),
-                    },
-                    status: was,
-                });
-                *waiting = None;
-            }
+        if let Some((start, was)) = *waiting
+            && was != status
+        {
+            self.paused.push(Pause {
+                interval: Interval {
+                    start,
+                    end: Some(at),
+                },
+                status: was,
+            });
+            *waiting = None;
         }
         if status.is_waiting() && waiting.is_none() {
             *waiting = Some((at, status));

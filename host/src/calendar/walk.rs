@@ -93,10 +93,10 @@ impl Calendar {
         let (mut hint, mut buf, mut last_end, mut idle) = (0, Vec::new(), i64::MIN, 0u32);
         loop {
             let earliest = day * DAY - self.max_offset;
-            if let Limit::Until(until) = limit {
-                if earliest > until {
-                    return Ok(None);
-                }
+            if let Limit::Until(until) = limit
+                && earliest > until
+            {
+                return Ok(None);
             }
             if earliest >= MAX_SECOND {
                 return Err(TimeError::OutOfRange(ts(MAX_SECOND)));
@@ -141,10 +141,10 @@ impl Calendar {
             (usize::MAX, Vec::new(), i64::MAX, 0u32);
         loop {
             let latest = (day + 1) * DAY + self.max_offset;
-            if let Limit::Until(until) = limit {
-                if latest < until {
-                    return Ok(None);
-                }
+            if let Limit::Until(until) = limit
+                && latest < until
+            {
+                return Ok(None);
             }
             if latest <= MIN_SECOND {
                 return Err(TimeError::OutOfRange(ts(MIN_SECOND)));
