@@ -6,11 +6,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use jiff::Timestamp;
 use miette::{Report, miette};
 use pacto::{Calendar, Pauses};
 
 use crate::diagnostic;
+use crate::policy_cmd::instant;
 
 #[derive(Subcommand)]
 pub enum CalendarCommand {
@@ -98,12 +98,6 @@ pub fn run(cmd: CalendarCommand) -> Result<ExitCode, Report> {
 
 fn load(path: &std::path::Path) -> Result<Calendar, Report> {
     Calendar::load(path).map_err(|e| diagnostic::at(&e.location, e.to_string()))
-}
-
-fn instant(flag: &str, text: &str) -> Result<Timestamp, Report> {
-    text.trim().parse().map_err(|_| {
-        miette!("{flag} `{text}` is not an instant; expected RFC 3339 with an offset, such as `2026-03-02T10:15:00+01:00`")
-    })
 }
 
 fn pauses(args: &[String]) -> Result<Pauses, Report> {

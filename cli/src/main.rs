@@ -4,6 +4,8 @@
 
 mod calendar_cmd;
 mod diagnostic;
+mod policy_cmd;
+mod test_cmd;
 
 use std::process::ExitCode;
 
@@ -19,6 +21,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Decide one case with a policy bundle; prints the decision as JSON.
+    Decide(policy_cmd::DecideArgs),
+    /// Load, compile and check a bundle; errors point at file:line:col.
+    Check(policy_cmd::CheckArgs),
+    /// Run bundles' fixtures; exit 1 on any failure.
+    Test(test_cmd::TestArgs),
     /// Business-time arithmetic on a calendar file.
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarCommand),
@@ -31,6 +39,9 @@ fn main() -> ExitCode {
         Box::new(miette::MietteHandlerOpts::new().wrap_lines(false).build())
     }));
     let result = match cli.command {
+        Command::Decide(a) => policy_cmd::decide(a),
+        Command::Check(a) => policy_cmd::check(a),
+        Command::Test(a) => test_cmd::run(a),
         Command::Calendar(cmd) => calendar_cmd::run(cmd),
     };
     match result {

@@ -23,55 +23,46 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-/// How urgent the case is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[allow(missing_docs)]
-pub enum Priority {
-    Low,
-    Normal,
-    High,
-    Urgent,
+/// A fieldless enum whose values are snake_case names in JSON, with `as_str`.
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[allow(missing_docs)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            /// The name used in JSON and policies.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+        }
+    };
 }
 
-/// Where the customer reached the helpdesk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[allow(missing_docs)]
-pub enum Channel {
-    Email,
-    Phone,
-    Chat,
-    Social,
-    Web,
-    InPerson,
-    Mail,
+named_enum! {
+    /// How urgent the case is.
+    Priority { Low = "low", Normal = "normal", High = "high", Urgent = "urgent" }
 }
 
-/// What the case is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[allow(missing_docs)]
-pub enum Kind {
-    Question,
-    Incident,
-    Problem,
-    Request,
-    Complaint,
-    Compliment,
+named_enum! {
+    /// Where the customer reached the helpdesk.
+    Channel { Email = "email", Phone = "phone", Chat = "chat", Social = "social", Web = "web", InPerson = "in_person", Mail = "mail" }
 }
 
-/// The state of a case. `pending` (waiting on the customer) and `on_hold` (waiting on a
-/// third party) pause the resolution clock; `solved` and `closed` stop it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[allow(missing_docs)]
-pub enum Status {
-    Open,
-    Pending,
-    OnHold,
-    Solved,
-    Closed,
+named_enum! {
+    /// What the case is about.
+    Kind { Question = "question", Incident = "incident", Problem = "problem", Request = "request", Complaint = "complaint", Compliment = "compliment" }
+}
+
+named_enum! {
+    /// The state of a case. `pending` (waiting on the customer) and `on_hold` (waiting on
+    /// a third party) pause the resolution clock; `solved` and `closed` stop it.
+    Status { Open = "open", Pending = "pending", OnHold = "on_hold", Solved = "solved", Closed = "closed" }
 }
 
 impl Status {
@@ -83,17 +74,6 @@ impl Status {
     /// Solved or closed.
     pub fn is_done(self) -> bool {
         matches!(self, Status::Solved | Status::Closed)
-    }
-
-    /// The name used in JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Open => "open",
-            Status::Pending => "pending",
-            Status::OnHold => "on_hold",
-            Status::Solved => "solved",
-            Status::Closed => "closed",
-        }
     }
 }
 
@@ -161,6 +141,18 @@ pub enum Event {
 }
 
 impl Event {
+    /// The event's `type` as in JSON.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Event::CustomerMessage { .. } => "customer_message",
+            Event::AgentReply { .. } => "agent_reply",
+            Event::InternalNote { .. } => "internal_note",
+            Event::Status { .. } => "status",
+            Event::Reopened { .. } => "reopened",
+            Event::Satisfaction { .. } => "satisfaction",
+        }
+    }
+
     /// When it happened.
     pub fn at(&self) -> Timestamp {
         match self {

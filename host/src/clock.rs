@@ -155,6 +155,25 @@ impl Clock {
         timeline: &Timeline,
         now: Timestamp,
     ) -> Result<Clock, TimeError> {
+        Clock::measure_since(
+            metric,
+            calendar,
+            target_minutes,
+            case.opened_at,
+            timeline,
+            now,
+        )
+    }
+
+    /// [`measure`](Self::measure) for a case opened at `opened_at`.
+    pub fn measure_since(
+        metric: Metric,
+        calendar: &Calendar,
+        target_minutes: i64,
+        opened_at: Timestamp,
+        timeline: &Timeline,
+        now: Timestamp,
+    ) -> Result<Clock, TimeError> {
         if target_minutes < 0 {
             return Err(TimeError::NegativeTarget(target_minutes));
         }
@@ -162,12 +181,12 @@ impl Clock {
             .checked_mul(60)
             .ok_or(TimeError::Overflow(i128::from(target_minutes) * 60))?;
         let (start, stop) = match metric {
-            Metric::FirstResponse => (Some(case.opened_at), timeline.first_response_at),
+            Metric::FirstResponse => (Some(opened_at), timeline.first_response_at),
             Metric::NextResponse => match timeline.next_response {
                 Some(cycle) => (Some(cycle.start), cycle.end),
                 None => (None, None),
             },
-            Metric::Resolution => (Some(case.opened_at), timeline.solved_at),
+            Metric::Resolution => (Some(opened_at), timeline.solved_at),
         };
         let mut clock = Clock {
             metric,

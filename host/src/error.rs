@@ -38,6 +38,27 @@ impl Location {
     }
 }
 
+impl Location {
+    /// The location of 1-based `line` and `column` in `text` (a span of one character).
+    pub fn at_line_column(file: &str, text: &str, line: usize, column: usize) -> Self {
+        let start: usize = text
+            .split_inclusive('\n')
+            .take(line.saturating_sub(1))
+            .map(str::len)
+            .sum();
+        let offset = text[start.min(text.len())..]
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(text.len(), |(i, _)| start + i);
+        Location {
+            file: file.to_owned(),
+            line,
+            column,
+            span: offset..(offset + 1).min(text.len()),
+        }
+    }
+}
+
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;

@@ -131,17 +131,7 @@ impl Calendar {
     /// RFC 3339 in the calendar zone's offset at that instant, e.g.
     /// `2026-03-02T14:15:00+01:00` (whole seconds; `+00:00` rather than `Z`).
     pub fn format(&self, at: Timestamp) -> String {
-        let offset = self.offset_at(at);
-        let local = at.to_zoned(TimeZone::fixed(offset)).datetime();
-        let secs = offset.seconds();
-        let sign = if secs < 0 { '-' } else { '+' };
-        let abs = secs.unsigned_abs();
-        format!(
-            "{}{sign}{:02}:{:02}",
-            local.strftime("%Y-%m-%dT%H:%M:%S"),
-            abs / 3600,
-            abs / 60 % 60
-        )
+        crate::decision::LocalInstant::on(self, at).to_string()
     }
 
     /// Whether `at` is inside business hours (an instant at a closing time is not).
