@@ -1,7 +1,7 @@
 //! The engine: loads policy bundles into [`Policy`] values that decide cases, whatever
 //! sandbox runs them.
 //!
-//! ```no_run
+//! ```
 //! use pacto::{Case, Engine};
 //!
 //! let engine = Engine::new();

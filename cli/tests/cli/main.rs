@@ -1,6 +1,9 @@
 //! End-to-end tests of the `pacto` binary: one test binary, one module per verb.
 
+#![allow(clippy::unwrap_used)]
+
 mod calendar;
+mod policy;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -5,4 +5,5 @@
 mod clocks;
 mod properties;
 mod sandbox;
+mod standard;
 mod vectors;
