@@ -34,6 +34,7 @@ fn engine(limits: &Limits) -> rhai::Engine {
     e.on_print(|_| {});
     e.on_debug(|_, _, _| {});
     e.set_strict_variables(true);
+    e.set_optimization_level(rhai::OptimizationLevel::Full);
     e.set_max_operations(limits.max_operations);
     e.set_max_call_levels(limits.max_call_depth);
     e.set_max_string_size(limits.max_string_size);
@@ -189,6 +190,13 @@ impl Backend for RhaiBackend {
             pool.push(engine);
         }
         let value = result.map_err(|e| self.error(&e))?;
+        // the direct route is fast; only a malformed decision pays for the JSON detour
+        // that names the offending path
+        if value.is_map()
+            && let Ok(output) = rhai::serde::from_dynamic::<PolicyOutput>(&value)
+        {
+            return Ok(output);
+        }
         let json: serde_json::Value =
             rhai::serde::from_dynamic(&value).map_err(|e| DecideError::Policy {
                 location: None,

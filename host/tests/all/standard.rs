@@ -8,91 +8,12 @@ mod standard_native;
 
 use std::path::{Path, PathBuf};
 
-use jiff::Timestamp;
-use pacto::{Case, Engine, Policy};
-use serde_json::Value;
+use pacto::fixture::{Fixture, Outcome};
+use pacto::{Engine, Policy};
 use standard_native::StandardNative;
 
 fn bundle_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/standard-rhai")
-}
-
-fn short(v: &Value) -> String {
-    serde_json::to_string(v).unwrap_or_default()
-}
-
-/// Compares only what `expect` names: objects field by field, arrays element by element
-/// (and their lengths), anything else by equality. One line per mismatch:
-/// `path: expected X, got Y`.
-fn partial_mismatches(path: &str, expect: &Value, actual: &Value, out: &mut Vec<String>) {
-    match (expect, actual) {
-        (Value::Object(want), Value::Object(got)) => {
-            for (key, w) in want {
-                let sub = if path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{path}.{key}")
-                };
-                match got.get(key) {
-                    Some(g) => partial_mismatches(&sub, w, g, out),
-                    None => out.push(format!("{sub}: expected {}, got nothing", short(w))),
-                }
-            }
-        }
-        (Value::Array(want), Value::Array(got)) => {
-            if want.len() != got.len() {
-                out.push(format!(
-                    "{path}: expected {} elements, got {}: {}",
-                    want.len(),
-                    got.len(),
-                    short(actual)
-                ));
-            }
-            for (i, (w, g)) in want.iter().zip(got).enumerate() {
-                partial_mismatches(&format!("{path}[{i}]"), w, g, out);
-            }
-        }
-        _ if expect == actual => {}
-        _ => out.push(format!(
-            "{path}: expected {}, got {}",
-            short(expect),
-            short(actual)
-        )),
-    }
-}
-
-#[test]
-fn partial_compare_reports_paths() {
-    let actual = serde_json::json!({"a": {"b": [1, {"c": 2, "d": 3}]}, "e": null});
-    let mut out = Vec::new();
-    partial_mismatches(
-        "",
-        &serde_json::json!({"a": {"b": [1, {"c": 2}]}, "e": null}),
-        &actual,
-        &mut out,
-    );
-    assert!(out.is_empty(), "{out:?}");
-    partial_mismatches(
-        "",
-        &serde_json::json!({"a": {"b": [1, {"c": 5}]}, "e": 1, "f": 0}),
-        &actual,
-        &mut out,
-    );
-    assert_eq!(
-        out,
-        [
-            "a.b[1].c: expected 5, got 2",
-            "e: expected 1, got null",
-            "f: expected 0, got nothing"
-        ]
-    );
-    out.clear();
-    partial_mismatches("", &serde_json::json!({"a": {"b": [1]}}), &actual, &mut out);
-    assert_eq!(out.len(), 1);
-    assert!(
-        out[0].starts_with("a.b: expected 1 elements, got 2"),
-        "{out:?}"
-    );
 }
 
 #[test]
@@ -100,38 +21,16 @@ fn standard_fixtures_pass() {
     let policy = Engine::new()
         .load(bundle_dir())
         .expect("the standard bundle loads");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(bundle_dir().join("fixtures"))
-        .expect("fixtures folder")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 25, "only {} fixtures", files.len());
+    let fixtures = Fixture::load_dir(&bundle_dir()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(fixtures.len() >= 25, "only {} fixtures", fixtures.len());
     let mut failures = Vec::new();
-    for file in &files {
-        let name = file
-            .file_name()
-            .expect("file name")
-            .to_string_lossy()
-            .into_owned();
-        let fixture: Value =
-            serde_json::from_str(&std::fs::read_to_string(file).expect("read fixture"))
-                .unwrap_or_else(|e| panic!("{name}: {e}"));
-        let case = Case::from_value(fixture["case"].clone())
-            .unwrap_or_else(|e| panic!("{name}: case: {e}"));
-        let now: Timestamp = fixture["now"]
-            .as_str()
-            .expect("now")
-            .parse()
-            .unwrap_or_else(|e| panic!("{name}: now: {e}"));
-        match policy.decide(&case, now) {
-            Ok(decision) => {
-                let actual = serde_json::to_value(&decision).expect("decision serializes");
-                let mut out = Vec::new();
-                partial_mismatches("", &fixture["expect"], &actual, &mut out);
-                failures.extend(out.into_iter().map(|m| format!("{name}: {m}")));
+    for f in &fixtures {
+        match f.run(&policy) {
+            Outcome::Pass => {}
+            Outcome::Fail(mismatches) => {
+                failures.extend(mismatches.iter().map(|m| format!("{}: {m}", f.name)))
             }
-            Err(e) => failures.push(format!("{name}: the policy failed: {e}")),
+            Outcome::Error(e) => failures.push(format!("{}: the policy failed: {e}", f.name)),
         }
     }
     assert!(
