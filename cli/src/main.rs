@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 success, 1 a test or check failed, 2 bad usage or bad input.
 
+mod build_cmd;
 mod calendar_cmd;
 mod diagnostic;
 mod policy_cmd;
@@ -27,6 +28,8 @@ enum Command {
     Check(policy_cmd::CheckArgs),
     /// Run bundles' fixtures; exit 1 on any failure.
     Test(test_cmd::TestArgs),
+    /// Compile Wasm bundles' guest crates into their components.
+    Build(build_cmd::BuildArgs),
     /// Business-time arithmetic on a calendar file.
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarCommand),
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         Command::Decide(a) => policy_cmd::decide(a),
         Command::Check(a) => policy_cmd::check(a),
         Command::Test(a) => test_cmd::run(a),
+        Command::Build(a) => build_cmd::run(a),
         Command::Calendar(cmd) => calendar_cmd::run(cmd),
     };
     match result {

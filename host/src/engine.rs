@@ -28,6 +28,7 @@ use crate::error::{Location, TimeError};
 use crate::rhai_backend::RhaiBackend;
 use crate::sla::{Sla, SlaError};
 use crate::timeline::Timeline;
+use crate::wasm_backend::{WasmBackend, WasmRuntime};
 
 /// A limit a policy ran into. Each is its own variant, so callers can match on it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -49,6 +50,9 @@ pub enum LimitExceeded {
     /// Nested calls deeper than `max_call_depth`.
     #[error("calls nested deeper than {0} (`max_call_depth`)")]
     CallDepth(usize),
+    /// Wasm: the guest's stack overflowed (endless recursion).
+    #[error("the stack overflowed (endless recursion?)")]
+    Stack,
     /// Wasm: out of fuel.
     #[error("out of fuel after {0} instructions (`fuel`)")]
     Fuel(u64),
@@ -172,14 +176,23 @@ impl Policy {
     }
 }
 
-/// Loads bundles. Cheap to create; `Send + Sync`.
-#[derive(Debug, Default)]
-pub struct Engine {}
+/// Loads bundles. Cheap to create; `Send + Sync`. The WebAssembly runtime starts with
+/// the first Wasm bundle.
+#[derive(Default)]
+pub struct Engine {
+    wasm: std::sync::OnceLock<Result<WasmRuntime, String>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").finish_non_exhaustive()
+    }
+}
 
 impl Engine {
     /// An engine with default settings.
     pub fn new() -> Engine {
-        Engine {}
+        Engine::default()
     }
 
     /// Loads, checks and compiles the bundle in `dir`.
@@ -199,15 +212,20 @@ impl Engine {
         let backend: Box<dyn Backend> = match bundle.engine {
             EngineKind::Rhai => Box::new(RhaiBackend::compile(&bundle)?),
             EngineKind::Wasm => {
-                return Err(BundleError::Manifest {
-                    location: Location {
-                        file: bundle.dir.join("policy.toml").display().to_string(),
-                        line: 0,
-                        column: 0,
-                        span: 0..0,
-                    },
-                    message: "engine `wasm` is not available in this build yet; use `rhai`".into(),
-                });
+                let runtime = self
+                    .wasm
+                    .get_or_init(WasmRuntime::new)
+                    .as_ref()
+                    .map_err(|e| BundleError::Policy {
+                        location: Location {
+                            file: bundle.entry.display().to_string(),
+                            line: 0,
+                            column: 0,
+                            span: 0..0,
+                        },
+                        message: format!("the WebAssembly runtime cannot start: {e}"),
+                    })?;
+                Box::new(WasmBackend::load(runtime, &bundle)?)
             }
         };
         Ok(Policy {

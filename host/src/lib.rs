@@ -10,6 +10,7 @@
 //! | [`engine`] | [`Engine`] loads bundles into [`Policy`] values that decide cases |
 //! | [`sla`] | the host functions every policy calls: clocks and calendar arithmetic |
 //! | `rhai_backend` | the Rhai sandbox (private, behind [`Policy`]) |
+//! | `wasm_backend` | the WebAssembly sandbox: wasmtime components, nothing granted (private) |
 //! | [`fixture`] | fixtures: a case, a `now`, the expected part of a decision |
 //! | [`decision`] | the decision types and the host's checks of what a policy returns |
 //! | [`error`] | typed errors, one enum per operation |
@@ -27,6 +28,7 @@ pub mod fixture;
 mod rhai_backend;
 pub mod sla;
 pub mod timeline;
+mod wasm_backend;
 
 pub use bundle::{Bundle, BundleError, Limits};
 pub use calendar::{Calendar, Pauses};

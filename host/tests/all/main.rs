@@ -2,8 +2,15 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[path = "../support/generate.rs"]
+mod generate;
+#[path = "../support/standard_native.rs"]
+mod standard_native;
+
 mod clocks;
 mod properties;
 mod sandbox;
 mod standard;
 mod vectors;
+mod wasm;
+mod wasm_sandbox;

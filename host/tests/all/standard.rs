@@ -1,11 +1,7 @@
 //! The standard policy bundle (`rules/standard-rhai`): its fixtures pass, and the Rhai
 //! script decides exactly like the same policy written in Rust.
 
-#[path = "../support/generate.rs"]
-mod generate;
-#[path = "../support/standard_native.rs"]
-mod standard_native;
-
+use crate::{generate, standard_native};
 use std::path::{Path, PathBuf};
 
 use pacto::fixture::{Fixture, Outcome};

@@ -1,0 +1,364 @@
+//! Write [Pacto](https://example.invalid/pacto) policies in Rust and compile them to a
+//! WebAssembly component.
+//!
+//! A policy is a type that implements [`Policy`]: [`Policy::decide`] gets the support
+//! case (with the timeline the host derived from its events) and `now`, both in Unix
+//! seconds, and returns a [`Decision`]: the SLA deadlines, an optional escalation, the
+//! compensation owed and free notes. [`Policy::describe`] names the policy.
+//! [`export_policy!`] turns the type into the component's exports. Business-time
+//! arithmetic is done by the host, on the bundle's calendars, through the functions in
+//! [`sla`].
+//!
+//! The WIT contract (`wit/policy.wit`, package `pacto:policy@0.1.0`, world `policy`) and
+//! wit-bindgen stay out of sight: the types it defines are re-exported here under their
+//! Rust names ([`SupportCase`], [`Deadline`], [`Decision`], …), and the glue is in the
+//! hidden `bindings` module.
+//!
+//! # Example
+//!
+//! A policy that wants a first response within 4 business hours on the `support`
+//! calendar and escalates to `tier2` when that is missed:
+//!
+//! ```no_run
+//! use pacto_guest::{
+//!     ClockStatus, Decision, Description, Escalation, Metric, Policy, PolicyError,
+//!     SupportCase, sla,
+//! };
+//!
+//! struct FirstResponse;
+//!
+//! impl Policy for FirstResponse {
+//!     fn decide(_ticket: &SupportCase, _now: i64) -> Result<Decision, PolicyError> {
+//!         // The host measures the clock on the case being decided.
+//!         let fr = sla::clock(Metric::FirstResponse, "support", 240)?;
+//!         let escalation = (fr.status == ClockStatus::Breached).then(|| Escalation {
+//!             level: 1,
+//!             team: Some("tier2".to_owned()),
+//!             reason: format!("first response late by {} min", fr.breached_by),
+//!             notify: Vec::new(),
+//!             raise_priority: None,
+//!         });
+//!         Ok(Decision {
+//!             deadlines: vec![fr],
+//!             escalation,
+//!             notes: vec!["first-response v1".to_owned()],
+//!             ..Decision::default()
+//!         })
+//!     }
+//!
+//!     fn describe() -> Description {
+//!         Description::new("first-response", "1.0.0")
+//!     }
+//! }
+//!
+//! pacto_guest::export_policy!(FirstResponse);
+//! ```
+//!
+//! (`no_run`: the [`sla`] functions are imports that only the Pacto host provides, so
+//! the example compiles everywhere but only runs inside the host.)
+//!
+//! The policy crate is a `cdylib`:
+//!
+//! ```toml
+//! [lib]
+//! crate-type = ["cdylib"]
+//!
+//! [dependencies]
+//! pacto-guest = { path = "../../guest-sdk" }
+//! ```
+//!
+//! Build it with `cargo build --release --target wasm32-wasip2` (or `pacto build DIR`
+//! for a bundle whose `policy.toml` names the crate in `source`): the `.wasm` file is
+//! already a component the host loads.
+//!
+//! # Rules of the sandbox
+//!
+//! A decision must depend only on the case, `now` and the policy. The host grants no
+//! files, network, environment or real clock, and caps fuel and memory. A panic ends
+//! the decision with an error (the host reports the panic message); return a
+//! [`PolicyError`] instead to decline cleanly.
+//!
+//! Outside Wasm (a native `cargo build` or `cargo test` of a policy crate) the types and
+//! the trait work as usual, but the [`sla`] functions panic: there is no host to ask.
+
+/// The code wit-bindgen generates from `wit/policy.wit`. Policies do not need it: use
+/// the re-exports at the crate root, [`Policy`] and [`export_policy!`].
+#[doc(hidden)]
+#[allow(missing_docs, clippy::all, clippy::pedantic)]
+pub mod bindings {
+    wit_bindgen::generate!({
+        path: "../wit",
+        world: "policy",
+        pub_export_macro: true,
+        default_bindings_module: "pacto_guest::bindings",
+        additional_derives: [PartialEq, Eq],
+    });
+}
+
+use std::fmt;
+
+pub use bindings::pacto::policy::types::{
+    Attribute, Channel, ClockStatus, Compensation, CompensationKind, Customer, Deadline, Decision,
+    Description, Escalation, Event, EventKind, Interval, Kind, Metric, Order, PolicyError,
+    Priority, Rating, Status, SupportCase, Timeline,
+};
+
+/// A policy: what a Rust author writes.
+///
+/// Both functions are associated functions (no `self`): a component instance holds no
+/// state the host could rely on between decisions, so a policy should not either.
+/// Register the type with [`export_policy!`].
+pub trait Policy {
+    /// Decides one case at `now` (Unix seconds, UTC).
+    ///
+    /// # Errors
+    ///
+    /// A [`PolicyError`] when the policy declines to decide (its message reaches the
+    /// caller), including an [`sla`] call the host refused (an unknown calendar, for
+    /// example), which `?` passes on.
+    fn decide(ticket: &SupportCase, now: i64) -> Result<Decision, PolicyError>;
+
+    /// The policy's name and version; the host compares them with the bundle's
+    /// `policy.toml`.
+    fn describe() -> Description;
+}
+
+/// Exports a [`Policy`] as the component's `decide` and `describe`.
+///
+/// Use it once, in the policy crate (a `cdylib`), at the top level of any module:
+///
+/// ```no_run
+/// # use pacto_guest::{Decision, Description, Policy, PolicyError, SupportCase};
+/// struct Mine;
+/// impl Policy for Mine {
+///     fn decide(_: &SupportCase, _: i64) -> Result<Decision, PolicyError> {
+///         Ok(Decision::default())
+///     }
+///     fn describe() -> Description {
+///         Description::new("mine", "0.1.0")
+///     }
+/// }
+/// pacto_guest::export_policy!(Mine);
+/// ```
+#[macro_export]
+macro_rules! export_policy {
+    ($policy:ty) => {
+        const _: () = {
+            struct __PactoPolicyExport;
+
+            impl $crate::bindings::Guest for __PactoPolicyExport {
+                fn decide(
+                    ticket: $crate::SupportCase,
+                    now: i64,
+                ) -> ::core::result::Result<$crate::Decision, $crate::PolicyError> {
+                    <$policy as $crate::Policy>::decide(&ticket, now)
+                }
+
+                fn describe() -> $crate::Description {
+                    <$policy as $crate::Policy>::describe()
+                }
+            }
+
+    $crate::bindings::export!(__PactoPolicyExport with_types_in $crate::bindings);
+        };
+    };
+}
+
+/// The host's business-time functions, on the calendars the bundle's `policy.toml`
+/// names.
+///
+/// Instants are Unix seconds (UTC); durations are business minutes. An error (an
+/// unknown calendar, a computation the calendar makes impossible) comes back as a
+/// [`PolicyError`] carrying the host's message, so `?` in [`Policy::decide`] passes it
+/// on.
+///
+/// Outside Wasm there is no host: every function panics.
+pub mod sla {
+    use crate::bindings::pacto::policy::sla as host;
+    use crate::{Deadline, Metric, PolicyError};
+
+    /// Panics with a clear message outside Wasm, where the generated import would abort.
+    fn require_host(function: &str) {
+        if cfg!(not(target_arch = "wasm32")) {
+            panic!(
+                "pacto_guest::sla::{function} needs the Pacto host: build the policy for wasm32-wasip2"
+            );
+        }
+    }
+
+    /// The SLA clock `metric` measured on the case being decided, on `calendar`, with a
+    /// target of `minutes` business minutes: its due time, status, when it was met, how
+    /// late it is or how much time is left.
+    ///
+    /// # Errors
+    ///
+    /// The host's message when the calendar is unknown or the target cannot be placed.
+    pub fn clock(metric: Metric, calendar: &str, minutes: i64) -> Result<Deadline, PolicyError> {
+        require_host("clock");
+        host::clock(metric, calendar, minutes).map_err(PolicyError::new)
+    }
+
+    /// `start` moved forward by `minutes` business minutes on `calendar`; negative
+    /// minutes count backwards. A start outside hours begins at the next opening.
+    ///
+    /// # Errors
+    ///
+    /// The host's message when the calendar is unknown or the instant out of range.
+    pub fn add_business_minutes(
+        calendar: &str,
+        start: i64,
+        minutes: i64,
+    ) -> Result<i64, PolicyError> {
+        require_host("add_business_minutes");
+        host::add_business_minutes(calendar, start, minutes).map_err(PolicyError::new)
+    }
+
+    /// Whole business minutes (rounded down) on `calendar` from `start` to `end`; 0 when
+    /// `end` is not after `start`.
+    ///
+    /// # Errors
+    ///
+    /// The host's message when the calendar is unknown or an instant out of range.
+    pub fn business_minutes_between(
+        calendar: &str,
+        start: i64,
+        end: i64,
+    ) -> Result<i64, PolicyError> {
+        require_host("business_minutes_between");
+        host::business_minutes_between(calendar, start, end).map_err(PolicyError::new)
+    }
+
+    /// Whether `at` falls inside `calendar`'s opening hours.
+    ///
+    /// # Errors
+    ///
+    /// The host's message when the calendar is unknown or the instant out of range.
+    pub fn is_business_time(calendar: &str, at: i64) -> Result<bool, PolicyError> {
+        require_host("is_business_time");
+        host::is_business_time(calendar, at).map_err(PolicyError::new)
+    }
+}
+
+impl PolicyError {
+    /// An error with this message.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
+}
+
+impl From<String> for PolicyError {
+    fn from(message: String) -> Self {
+        Self::new(message)
+    }
+}
+
+impl From<&str> for PolicyError {
+    fn from(message: &str) -> Self {
+        Self::new(message)
+    }
+}
+
+impl Description {
+    /// A policy's name and version, as in its `policy.toml`.
+    pub fn new(name: impl Into<String>, version: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            version: version.into(),
+        }
+    }
+}
+
+/// An empty decision: no deadlines, no escalation, no compensation, no notes.
+impl Default for Decision {
+    fn default() -> Self {
+        Self {
+            deadlines: Vec::new(),
+            escalation: None,
+            compensation: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// `as_str` (the name used in JSON and in Rhai policies) and a `Display` that writes it.
+macro_rules! json_names {
+    ($($ty:ident { $($variant:ident => $name:literal),+ $(,)? })+) => {$(
+        impl $ty {
+            /// The name used in decision JSON and in Rhai policies.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name,)+
+                }
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    )+};
+}
+
+json_names! {
+    Priority { Low => "low", Normal => "normal", High => "high", Urgent => "urgent" }
+    Channel {
+        Email => "email", Phone => "phone", Chat => "chat", Social => "social", Web => "web",
+        InPerson => "in_person", Mail => "mail",
+    }
+    Kind {
+        Question => "question", Incident => "incident", Problem => "problem",
+        Request => "request", Complaint => "complaint", Compliment => "compliment",
+    }
+    Status {
+        Open => "open", Pending => "pending", OnHold => "on_hold", Solved => "solved",
+        Closed => "closed",
+    }
+    Metric {
+        FirstResponse => "first_response", NextResponse => "next_response",
+        Resolution => "resolution",
+    }
+    ClockStatus {
+        Pending => "pending", Met => "met", Breached => "breached", Paused => "paused",
+        Inactive => "inactive",
+    }
+    CompensationKind {
+        ServiceCredit => "service_credit", Refund => "refund", Voucher => "voucher",
+        WarrantyExtension => "warranty_extension", Apology => "apology",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_names_match_the_host() {
+        assert_eq!(Metric::FirstResponse.to_string(), "first_response");
+        assert_eq!(Metric::NextResponse.as_str(), "next_response");
+        assert_eq!(Channel::InPerson.as_str(), "in_person");
+        assert_eq!(Status::OnHold.as_str(), "on_hold");
+        assert_eq!(ClockStatus::Breached.to_string(), "breached");
+        assert_eq!(
+            CompensationKind::WarrantyExtension.as_str(),
+            "warranty_extension"
+        );
+    }
+
+    #[test]
+    fn errors_and_descriptions_build_from_text() {
+        assert_eq!(PolicyError::from("no").message, "no");
+        assert_eq!(PolicyError::from("no".to_owned()), PolicyError::new("no"));
+        let d = Description::new("standard", "1.0.0");
+        assert_eq!((d.name.as_str(), d.version.as_str()), ("standard", "1.0.0"));
+        assert_eq!(Decision::default().deadlines, Vec::new());
+    }
+
+    #[test]
+    #[should_panic(expected = "needs the Pacto host")]
+    fn sla_outside_wasm_panics_clearly() {
+        let _ = sla::is_business_time("support", 0);
+    }
+}

@@ -1,0 +1,109 @@
+//! The Wasm twin of the standard policy (`rules/standard-wasm`, its guest built from
+//! source by `test-programs`): its fixtures pass, and Rhai, Wasm and native Rust decide
+//! 5,000 generated cases identically.
+
+use crate::{generate, standard_native};
+use std::path::{Path, PathBuf};
+
+use pacto::fixture::{Fixture, Outcome};
+use pacto::{Decision, Engine, Policy};
+
+fn rules(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../rules")
+        .join(name)
+}
+
+/// A copy of a Wasm bundle with `component` installed as its entry.
+pub fn wasm_bundle(name: &str, component: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = rules(name);
+    for sub in ["", "calendars", "fixtures"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        for entry in std::fs::read_dir(src.join(sub)).unwrap() {
+            let p = entry.unwrap().path();
+            if p.is_file() && p.extension().is_none_or(|e| e != "wasm") {
+                std::fs::copy(&p, dir.path().join(sub).join(p.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    std::fs::copy(component, dir.path().join("standard.wasm")).unwrap();
+    dir
+}
+
+/// The Wasm standard bundle, with a wall-clock cap generous enough for a debug build on a
+/// busy machine: these tests are about what is decided, not how fast.
+fn standard_wasm() -> (tempfile::TempDir, Policy) {
+    let dir = wasm_bundle("standard-wasm", test_programs::STANDARD_WASM);
+    let mut bundle = pacto::Bundle::load(dir.path()).unwrap();
+    bundle.limits.timeout_ms = 60_000;
+    let policy = Engine::new()
+        .from_bundle(bundle)
+        .unwrap_or_else(|e| panic!("{e}"));
+    (dir, policy)
+}
+
+#[test]
+fn standard_wasm_fixtures_pass() {
+    let (dir, policy) = standard_wasm();
+    let fixtures = Fixture::load_dir(dir.path()).unwrap();
+    assert!(fixtures.len() >= 25);
+    let mut failures = Vec::new();
+    for f in &fixtures {
+        match f.run(&policy) {
+            Outcome::Pass => {}
+            Outcome::Fail(ms) => failures.extend(ms.iter().map(|m| format!("{}: {m}", f.name))),
+            Outcome::Error(e) => failures.push(format!("{}: {e}", f.name)),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The decision without the `policy` block, which names each bundle's own digest.
+fn body(
+    d: Decision,
+) -> (
+    Vec<pacto::decision::Deadline>,
+    Option<pacto::decision::Escalation>,
+    Vec<pacto::decision::Compensation>,
+    Vec<String>,
+) {
+    (d.deadlines, d.escalation, d.compensation, d.notes)
+}
+
+#[test]
+fn rhai_wasm_and_native_decide_identically() {
+    let mut bundle = pacto::Bundle::load(&rules("standard-rhai")).unwrap();
+    bundle.limits.timeout_ms = 60_000; // parity is about what is decided, not how fast
+    let engine = Engine::new();
+    let rhai = engine.from_bundle(bundle).unwrap();
+    let native = Policy::native(
+        rhai.info().clone(),
+        rhai.calendars().clone(),
+        standard_native::StandardNative,
+    );
+    let (_dir, wasm) = standard_wasm();
+    assert_eq!(wasm.info().name, rhai.info().name);
+    let cases = generate::cases(11, 5_000);
+    let mut differ = Vec::new();
+    for (case, now) in &cases {
+        let r = body(rhai.decide(case, *now).unwrap());
+        let w = body(wasm.decide(case, *now).unwrap());
+        let n = body(native.decide(case, *now).unwrap());
+        if r != w || r != n {
+            differ.push(case.id.clone());
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "{} of {} cases differ: {:?}",
+        differ.len(),
+        cases.len(),
+        &differ[..differ.len().min(10)]
+    );
+}

@@ -1,0 +1,73 @@
+//! Misbehaves as the case id asks (`loop`, `alloc`, `recurse`, `panic`, `invalid`,
+//! `calendar`, `decline`); any other case gets a correct one-clock decision.
+
+use pacto_guest::{
+    Decision, Description, Escalation, Metric, Policy, PolicyError, SupportCase, sla,
+};
+
+struct Sandbox;
+
+/// Recurses until the stack runs out (the depth is only known at run time).
+#[inline(never)]
+fn recurse(n: u64, sink: &mut Vec<u64>) -> u64 {
+    sink.push(n);
+    if sink.len() == usize::MAX {
+        return n;
+    }
+    recurse(n + 1, sink) + sink.len() as u64
+}
+
+impl Policy for Sandbox {
+    fn decide(ticket: &SupportCase, _now: i64) -> Result<Decision, PolicyError> {
+        match ticket.id.as_str() {
+            "loop" => {
+                let mut x: u64 = 0;
+                loop {
+                    x = std::hint::black_box(x.wrapping_add(1));
+                }
+            }
+            "alloc" => {
+                let mut hoard: Vec<Vec<u8>> = Vec::new();
+                loop {
+                    hoard.push(vec![1; 1 << 20]);
+                    std::hint::black_box(&hoard);
+                }
+            }
+            "recurse" => {
+                let mut sink = Vec::new();
+                let n = recurse(0, &mut sink);
+                Err(PolicyError::new(format!("unreachable {n}")))
+            }
+            "panic" => panic!("no rule for case {}", ticket.id),
+            "invalid" => Ok(Decision {
+                escalation: Some(Escalation {
+                    level: 9,
+                    team: None,
+                    reason: "too much".into(),
+                    notify: vec![],
+                    raise_priority: None,
+                }),
+                ..Decision::default()
+            }),
+            "calendar" => {
+                sla::clock(Metric::FirstResponse, "night-shift", 60)?;
+                Ok(Decision::default())
+            }
+            "decline" => Err(PolicyError::new("this policy does not handle requests")),
+            _ => {
+                let fr = sla::clock(Metric::FirstResponse, "office", 60)?;
+                Ok(Decision {
+                    deadlines: vec![fr],
+                    notes: vec!["good".into()],
+                    ..Decision::default()
+                })
+            }
+        }
+    }
+
+    fn describe() -> Description {
+        Description::new("sandbox", "0.0.1")
+    }
+}
+
+pacto_guest::export_policy!(Sandbox);
