@@ -2,8 +2,10 @@
 //!
 //! Exit codes: 0 success, 1 a test or check failed, 2 bad usage or bad input.
 
+mod bench_cmd;
 mod build_cmd;
 mod calendar_cmd;
+mod corpus;
 mod diagnostic;
 mod policy_cmd;
 mod test_cmd;
@@ -28,6 +30,8 @@ enum Command {
     Check(policy_cmd::CheckArgs),
     /// Run bundles' fixtures; exit 1 on any failure.
     Test(test_cmd::TestArgs),
+    /// Decisions per second and latency percentiles of a policy on a corpus.
+    Bench(bench_cmd::BenchArgs),
     /// Compile Wasm bundles' guest crates into their components.
     Build(build_cmd::BuildArgs),
     /// Business-time arithmetic on a calendar file.
@@ -45,6 +49,7 @@ fn main() -> ExitCode {
         Command::Decide(a) => policy_cmd::decide(a),
         Command::Check(a) => policy_cmd::check(a),
         Command::Test(a) => test_cmd::run(a),
+        Command::Bench(a) => bench_cmd::run(a),
         Command::Build(a) => build_cmd::run(a),
         Command::Calendar(cmd) => calendar_cmd::run(cmd),
     };

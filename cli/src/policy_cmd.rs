@@ -32,10 +32,27 @@ pub struct CheckArgs {
 
 /// Loads a bundle, or a report that points at the file, line and column.
 pub fn load(dir: &Path) -> Result<Policy, Report> {
-    Engine::new().load(dir).map_err(|e| match e.location() {
+    engine().load(dir).map_err(|e| match e.location() {
         Some(location) => diagnostic::at(location, e.to_string()),
         None => miette!("{e}"),
     })
+}
+
+/// An engine caching compiled components in `$PACTO_CACHE_DIR`, else
+/// `$XDG_CACHE_HOME/pacto`, else `~/.cache/pacto` (none when no home is known).
+pub fn engine() -> Engine {
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let dir = var("PACTO_CACHE_DIR")
+        .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("pacto")))
+        .or_else(|| var("HOME").map(|h| h.join(".cache/pacto")));
+    match dir {
+        Some(dir) => Engine::with_cache_dir(dir),
+        None => Engine::new(),
+    }
 }
 
 /// Reads a case file.

@@ -1,5 +1,7 @@
 //! One decision of the standard policy, three ways on the same 10,000 generated cases
-//! (seed 7): the Rhai bundle `rules/standard-rhai` and its native Rust twin (the floor).
+//! (seed 7): the Rhai bundle `rules/standard-rhai`, the Wasm bundle `rules/standard-wasm`
+//! (its component built from source by `test-programs`) and the native Rust twin (the
+//! floor). Also the Wasm component's cold load (compile) for context.
 //!
 //! `cargo bench -p pacto --bench decide`
 
@@ -51,8 +53,48 @@ fn benches(c: &mut Criterion) {
             native.decide(case, *now).expect("native")
         );
     }
+    let wasm_dir = wasm_bundle();
+    let wasm = Engine::new()
+        .load(wasm_dir.path())
+        .expect("standard-wasm loads");
+    for (case, now) in cases.iter().take(500) {
+        let (r, w) = (
+            rhai.decide(case, *now).expect("rhai"),
+            wasm.decide(case, *now).expect("wasm"),
+        );
+        assert_eq!(
+            (r.deadlines, r.escalation, r.compensation),
+            (w.deadlines, w.escalation, w.compensation)
+        );
+    }
     decide_all(c, "native", &native, &cases);
+    decide_all(c, "standard-wasm", &wasm, &cases);
     decide_all(c, "standard-rhai", &rhai, &cases);
+    c.bench_function("load/standard-wasm-cold", |b| {
+        b.iter(|| black_box(Engine::new().load(wasm_dir.path()).expect("loads")))
+    });
+}
+
+/// A copy of `rules/standard-wasm` with the component built by `test-programs`.
+fn wasm_bundle() -> tempfile::TempDir {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/standard-wasm");
+    let dir = tempfile::tempdir().expect("temp dir");
+    for sub in ["", "calendars"] {
+        std::fs::create_dir_all(dir.path().join(sub)).expect("mkdir");
+        for entry in std::fs::read_dir(src.join(sub)).expect("read") {
+            let p = entry.expect("entry").path();
+            if p.is_file() && p.extension().is_some_and(|e| e == "toml") {
+                std::fs::copy(&p, dir.path().join(sub).join(p.file_name().expect("name")))
+                    .expect("copy");
+            }
+        }
+    }
+    std::fs::copy(
+        test_programs::STANDARD_WASM,
+        dir.path().join("standard.wasm"),
+    )
+    .expect("component");
+    dir
 }
 
 criterion_group! {

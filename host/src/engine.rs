@@ -181,6 +181,7 @@ impl Policy {
 #[derive(Default)]
 pub struct Engine {
     wasm: std::sync::OnceLock<Result<WasmRuntime, String>>,
+    cache_dir: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -193,6 +194,16 @@ impl Engine {
     /// An engine with default settings.
     pub fn new() -> Engine {
         Engine::default()
+    }
+
+    /// An engine that caches compiled WebAssembly components in `dir`, so a second load
+    /// of the same component skips compilation. The folder is created when needed; a
+    /// cache that cannot be read or written is ignored.
+    pub fn with_cache_dir(dir: impl Into<std::path::PathBuf>) -> Engine {
+        Engine {
+            cache_dir: Some(dir.into()),
+            ..Engine::default()
+        }
     }
 
     /// Loads, checks and compiles the bundle in `dir`.
@@ -214,7 +225,7 @@ impl Engine {
             EngineKind::Wasm => {
                 let runtime = self
                     .wasm
-                    .get_or_init(WasmRuntime::new)
+                    .get_or_init(|| WasmRuntime::new(self.cache_dir.clone()))
                     .as_ref()
                     .map_err(|e| BundleError::Policy {
                         location: Location {

@@ -209,3 +209,36 @@ fn check_accepts_the_rules_and_points_into_broken_bundles() {
         stderr(&out)
     );
 }
+
+#[test]
+fn bench_reports_throughput_and_percentiles_and_skips_bad_lines() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let corpus = dir.path().join("corpus.jsonl");
+    let good = fs::read_to_string(repo().join("examples/corpus.jsonl")).expect("corpus");
+    let mut lines: Vec<&str> = good.lines().take(20).collect();
+    lines.push("{\"case\": {\"id\": \"broken\"}}");
+    fs::write(&corpus, lines.join("\n")).expect("write");
+    let rules = repo().join("rules/standard-rhai");
+    let out = pacto(&[
+        "bench",
+        "--policy",
+        path(&rules),
+        "--cases",
+        path(&corpus),
+        "--rounds",
+        "1",
+        "--threads",
+        "2",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("corpus      20 cases") && text.contains("(1 bad lines skipped)"),
+        "{text}"
+    );
+    assert!(text.contains("decisions   20 on 2 thread(s)"), "{text}");
+    assert!(
+        text.contains("throughput") && text.contains("p50") && text.contains("p99"),
+        "{text}"
+    );
+}

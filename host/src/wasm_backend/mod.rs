@@ -7,6 +7,7 @@
 //! paid once: instances are pooled and reused; an instance that trapped is dropped (a
 //! trap poisons it) and the next decision gets a fresh one.
 
+mod cache;
 mod convert;
 mod state;
 
@@ -14,7 +15,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use wasmtime::component::{Component, HasSelf, Linker};
+use wasmtime::component::{HasSelf, Linker};
 use wasmtime::{Store, StoreLimitsBuilder, Trap};
 
 use self::state::{Current, HostState};
@@ -37,10 +38,11 @@ const EPOCH_TICK: Duration = Duration::from_millis(1);
 /// One wasmtime engine per Pacto engine, with its epoch ticker.
 pub(crate) struct WasmRuntime {
     engine: wasmtime::Engine,
+    cache_dir: Option<std::path::PathBuf>,
 }
 
 impl WasmRuntime {
-    pub(crate) fn new() -> Result<Self, String> {
+    pub(crate) fn new(cache_dir: Option<std::path::PathBuf>) -> Result<Self, String> {
         let mut config = wasmtime::Config::new();
         config.wasm_component_model(true);
         config.consume_fuel(true);
@@ -57,7 +59,7 @@ impl WasmRuntime {
                 }
             })
             .map_err(|e| format!("cannot start the epoch thread: {e}"))?;
-        Ok(WasmRuntime { engine })
+        Ok(WasmRuntime { engine, cache_dir })
     }
 }
 
@@ -86,8 +88,12 @@ impl WasmBackend {
             },
             message,
         };
-        let component = Component::new(&runtime.engine, &bundle.entry_bytes)
-            .map_err(|e| refuse(format!("not a usable WebAssembly component: {e:#}")))?;
+        let component = cache::load(
+            &runtime.engine,
+            &bundle.entry_bytes,
+            runtime.cache_dir.as_deref(),
+        )
+        .map_err(|e| refuse(format!("not a usable WebAssembly component: {e:#}")))?;
         let mut linker = Linker::<HostState>::new(&runtime.engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| refuse(format!("{e:#}")))?;
         bindings::Policy::add_to_linker::<_, HasSelf<_>>(&mut linker, |s| s)

@@ -107,3 +107,42 @@ fn rhai_wasm_and_native_decide_identically() {
         &differ[..differ.len().min(10)]
     );
 }
+
+#[test]
+fn compiled_components_are_cached_on_disk_and_a_bad_entry_is_recompiled() {
+    let cache = tempfile::tempdir().unwrap();
+    let dir = wasm_bundle("standard-wasm", test_programs::STANDARD_WASM);
+    let (case, now) = generate::cases(3, 1).remove(0);
+    let fresh = Engine::with_cache_dir(cache.path())
+        .load(dir.path())
+        .unwrap();
+    let entries = || -> Vec<PathBuf> {
+        std::fs::read_dir(cache.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "cwasm"))
+            .collect()
+    };
+    let cached = entries();
+    assert_eq!(cached.len(), 1, "one compiled artifact");
+    let from_cache = Engine::with_cache_dir(cache.path())
+        .load(dir.path())
+        .unwrap();
+    assert_eq!(
+        from_cache.decide(&case, now).unwrap(),
+        fresh.decide(&case, now).unwrap()
+    );
+
+    std::fs::write(&cached[0], b"not an artifact").unwrap();
+    let recompiled = Engine::with_cache_dir(cache.path())
+        .load(dir.path())
+        .unwrap();
+    assert_eq!(
+        recompiled.decide(&case, now).unwrap(),
+        fresh.decide(&case, now).unwrap()
+    );
+    assert!(
+        std::fs::metadata(&cached[0]).unwrap().len() > 1000,
+        "the bad entry was replaced"
+    );
+}
