@@ -70,6 +70,19 @@ fn benches(c: &mut Criterion) {
     decide_all(c, "native", &native, &cases);
     decide_all(c, "standard-wasm", &wasm, &cases);
     decide_all(c, "standard-rhai", &rhai, &cases);
+    let cache = tempfile::tempdir().expect("cache dir");
+    Engine::with_cache_dir(cache.path())
+        .load(wasm_dir.path())
+        .expect("fills the cache");
+    c.bench_function("load/standard-wasm-cached", |b| {
+        b.iter(|| {
+            black_box(
+                Engine::with_cache_dir(cache.path())
+                    .load(wasm_dir.path())
+                    .expect("loads"),
+            )
+        })
+    });
     c.bench_function("load/standard-wasm-cold", |b| {
         b.iter(|| black_box(Engine::new().load(wasm_dir.path()).expect("loads")))
     });
