@@ -108,8 +108,15 @@ impl From<SlaError> for DecideError {
 }
 
 /// What a sandbox implements: given a case and the host view, return the policy's output.
+/// `timeline` is the one `sla` borrows, shared so a sandbox can keep it for its host
+/// functions without copying it.
 pub(crate) trait Backend: Send + Sync {
-    fn decide(&self, case: &Case, sla: &Sla<'_>) -> Result<PolicyOutput, DecideError>;
+    fn decide(
+        &self,
+        case: &Case,
+        timeline: &Arc<Timeline>,
+        sla: &Sla<'_>,
+    ) -> Result<PolicyOutput, DecideError>;
 }
 
 /// A policy written in Rust and compiled into the host, deciding through the same
@@ -122,7 +129,12 @@ pub trait NativePolicy: Send + Sync {
 struct Native<P>(P);
 
 impl<P: NativePolicy> Backend for Native<P> {
-    fn decide(&self, case: &Case, sla: &Sla<'_>) -> Result<PolicyOutput, DecideError> {
+    fn decide(
+        &self,
+        case: &Case,
+        _: &Arc<Timeline>,
+        sla: &Sla<'_>,
+    ) -> Result<PolicyOutput, DecideError> {
         self.0.decide(case, sla)
     }
 }
@@ -169,9 +181,9 @@ impl Policy {
     /// Decides `case` as of `now`: derives the timeline, runs the policy, checks what it
     /// returned. An error leaves the policy ready for the next case.
     pub fn decide(&self, case: &Case, now: Timestamp) -> Result<Decision, DecideError> {
-        let timeline = Timeline::derive(case, now);
+        let timeline = Arc::new(Timeline::derive(case, now));
         let sla = Sla::new(&self.calendars, case, &timeline, now);
-        let output = self.backend.decide(case, &sla)?;
+        let output = self.backend.decide(case, &timeline, &sla)?;
         Ok(output.validate(self.info.clone(), &self.calendars)?)
     }
 }
@@ -221,7 +233,7 @@ impl Engine {
         };
         let calendars = Arc::new(bundle.calendars.clone());
         let backend: Box<dyn Backend> = match bundle.engine {
-            EngineKind::Rhai => Box::new(RhaiBackend::compile(&bundle)?),
+            EngineKind::Rhai => Box::new(RhaiBackend::compile(&bundle, Arc::clone(&calendars))?),
             EngineKind::Wasm => {
                 let runtime = self
                     .wasm
@@ -236,7 +248,7 @@ impl Engine {
                         },
                         message: format!("the WebAssembly runtime cannot start: {e}"),
                     })?;
-                Box::new(WasmBackend::load(runtime, &bundle)?)
+                Box::new(WasmBackend::load(runtime, &bundle, Arc::clone(&calendars))?)
             }
         };
         Ok(Policy {

@@ -18,7 +18,7 @@ use crate::timeline::Timeline;
 
 struct Context {
     calendars: Arc<BTreeMap<String, Calendar>>,
-    timeline: Timeline,
+    timeline: Arc<Timeline>,
     opened_at: Timestamp,
     now: Timestamp,
 }
@@ -31,12 +31,13 @@ thread_local! {
 /// Runs `f` with `sla` as the current decision on this thread.
 pub(super) fn with_context<T>(
     calendars: &Arc<BTreeMap<String, Calendar>>,
+    timeline: &Arc<Timeline>,
     sla: &Sla<'_>,
     f: impl FnOnce() -> T,
 ) -> T {
     let ctx = Context {
         calendars: Arc::clone(calendars),
-        timeline: sla.timeline.clone(),
+        timeline: Arc::clone(timeline),
         opened_at: sla.opened_at,
         now: sla.now,
     };

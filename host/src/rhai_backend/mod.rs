@@ -18,6 +18,7 @@ use crate::decision::PolicyOutput;
 use crate::engine::{Backend, DecideError, LimitExceeded};
 use crate::error::Location;
 use crate::sla::Sla;
+use crate::timeline::Timeline;
 
 pub(crate) struct RhaiBackend {
     ast: AST,
@@ -54,7 +55,10 @@ fn engine(limits: &Limits) -> rhai::Engine {
 }
 
 impl RhaiBackend {
-    pub(crate) fn compile(bundle: &Bundle) -> Result<Self, BundleError> {
+    pub(crate) fn compile(
+        bundle: &Bundle,
+        calendars: Arc<BTreeMap<String, Calendar>>,
+    ) -> Result<Self, BundleError> {
         let file = bundle.entry.display().to_string();
         let source =
             String::from_utf8(bundle.entry_bytes.clone()).map_err(|_| BundleError::Read {
@@ -85,7 +89,7 @@ impl RhaiBackend {
         }
         Ok(RhaiBackend {
             ast,
-            calendars: Arc::new(bundle.calendars.clone()),
+            calendars,
             limits: bundle.limits.clone(),
             file,
             source,
@@ -166,7 +170,12 @@ fn innermost_message(err: &EvalAltResult) -> String {
 }
 
 impl Backend for RhaiBackend {
-    fn decide(&self, case: &Case, sla: &Sla<'_>) -> Result<PolicyOutput, DecideError> {
+    fn decide(
+        &self,
+        case: &Case,
+        timeline: &Arc<Timeline>,
+        sla: &Sla<'_>,
+    ) -> Result<PolicyOutput, DecideError> {
         let engine = self
             .pool
             .lock()
@@ -175,7 +184,7 @@ impl Backend for RhaiBackend {
             .unwrap_or_else(|| engine(&self.limits));
         let ticket = convert::ticket(case, sla.timeline);
         let now = sla.now.as_second();
-        let result = host_fns::with_context(&self.calendars, sla, || {
+        let result = host_fns::with_context(&self.calendars, timeline, sla, || {
             let mut scope = Scope::new();
             let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
             engine.call_fn_with_options::<Dynamic>(

@@ -26,6 +26,7 @@ use crate::decision::PolicyOutput;
 use crate::engine::{Backend, DecideError, LimitExceeded};
 use crate::error::Location;
 use crate::sla::Sla;
+use crate::timeline::Timeline;
 
 mod bindings {
     #![allow(missing_docs)]
@@ -77,7 +78,11 @@ pub(crate) struct WasmBackend {
 }
 
 impl WasmBackend {
-    pub(crate) fn load(runtime: &WasmRuntime, bundle: &Bundle) -> Result<Self, BundleError> {
+    pub(crate) fn load(
+        runtime: &WasmRuntime,
+        bundle: &Bundle,
+        calendars: Arc<BTreeMap<String, Calendar>>,
+    ) -> Result<Self, BundleError> {
         let file = bundle.entry.display().to_string();
         let refuse = |message: String| BundleError::Policy {
             location: Location {
@@ -110,7 +115,7 @@ impl WasmBackend {
             engine: runtime.engine.clone(),
             pre,
             limits: bundle.limits.clone(),
-            calendars: Arc::new(bundle.calendars.clone()),
+            calendars,
             pool: Mutex::new(Vec::new()),
         };
         // build once, fail once: a component that traps while starting, or that is not
@@ -207,7 +212,12 @@ impl WasmBackend {
 }
 
 impl Backend for WasmBackend {
-    fn decide(&self, case: &Case, sla: &Sla<'_>) -> Result<PolicyOutput, DecideError> {
+    fn decide(
+        &self,
+        case: &Case,
+        timeline: &Arc<Timeline>,
+        sla: &Sla<'_>,
+    ) -> Result<PolicyOutput, DecideError> {
         let pooled = self.pool.lock().map(|mut p| p.pop()).unwrap_or(None);
         let mut instance = match pooled {
             Some(i) => i,
@@ -216,7 +226,7 @@ impl Backend for WasmBackend {
         self.arm(&mut instance.store)?;
         instance.store.data_mut().current = Some(Current {
             calendars: Arc::clone(&self.calendars),
-            timeline: sla.timeline.clone(),
+            timeline: Arc::clone(timeline),
             opened_at: sla.opened_at,
             now: sla.now,
         });

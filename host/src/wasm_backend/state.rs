@@ -24,7 +24,7 @@ use crate::timeline::Timeline;
 /// The decision being made, owned by the store for the length of one call.
 pub(super) struct Current {
     pub calendars: Arc<BTreeMap<String, Calendar>>,
-    pub timeline: Timeline,
+    pub timeline: Arc<Timeline>,
     pub opened_at: Timestamp,
     pub now: Timestamp,
 }
