@@ -36,6 +36,11 @@ fn main() {
         .args([
             "build",
             "--release",
+            // as `pacto build` does (cli/src/build_cmd.rs): the guests run faster
+            "--config",
+            "profile.release.lto=true",
+            "--config",
+            "profile.release.codegen-units=1",
             "--locked",
             "--target",
             "wasm32-wasip2",

@@ -179,10 +179,9 @@ pub(super) fn case(case: &Case, t: &Timeline) -> wit::SupportCase {
     }
 }
 
-pub(super) fn clock_to_wit(c: &Clock, calendar: String) -> wit::Deadline {
-    wit::Deadline {
+pub(super) fn reading(c: &Clock) -> wit::Reading {
+    wit::Reading {
         metric: metric(c.metric),
-        calendar,
         target: c.target,
         due: c.due.map(|t| t.as_second()),
         status: clock_status(c.status),

@@ -116,10 +116,10 @@ impl sla::Host for HostState {
         metric: types::Metric,
         calendar: String,
         minutes: i64,
-    ) -> Result<types::Deadline, String> {
+    ) -> Result<types::Reading, String> {
         let metric = convert::metric_from_wit(metric);
         self.with_sla(|sla| sla.clock(metric.as_str(), &calendar, minutes))
-            .map(|c| convert::clock_to_wit(&c, calendar))
+            .map(|c| convert::reading(&c))
     }
 
     fn add_business_minutes(
