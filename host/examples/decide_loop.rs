@@ -14,6 +14,7 @@ mod generate;
 #[path = "../tests/support/standard_native.rs"]
 mod standard_native;
 
+use pacto::bundle::Bundle;
 use pacto::{Engine, Policy};
 
 fn main() {
@@ -31,9 +32,13 @@ fn main() {
             standard_native::StandardNative,
         )
     } else {
+        let mut bundle = Bundle::load(which.as_ref()).expect("the bundle loads");
+        // valgrind runs code some 50 times slower: the wall-clock limit would stop
+        // Rhai decisions that finish in time natively (it counts nothing else)
+        bundle.limits.timeout_ms = 60_000;
         // a cache, so that a second run does not compile the component again
         Engine::with_cache_dir(std::env::temp_dir().join("pacto-decide-loop"))
-            .load(&which)
+            .from_bundle(bundle)
             .expect("the bundle loads")
     };
     let mut escalated = 0usize;
