@@ -79,13 +79,9 @@
 //! [`PolicyError`] instead to decline cleanly.
 //!
 //! Outside Wasm (a native `cargo build` or `cargo test` of a policy crate) the types and
-//! the trait work as usual, but the [`sla`] functions panic: there is no host to ask.
-//!
-//! # Features
-//!
-//! - `allocator` (default): installs the Rust port of dlmalloc as the guest's global
-//!   allocator, which is faster here than wasi-libc's `malloc`. Turn default features
-//!   off to use your own `#[global_allocator]`.
+//! the trait work as usual; [`native::decide`] runs a policy with a host of your own
+//! answering the [`sla`] functions, which otherwise panic. The `pacto` crate uses it to
+//! run a guest's source natively (`Policy::from_guest`).
 
 /// The code wit-bindgen generates from `wit/policy.wit`. Policies do not need it: use
 /// the re-exports at the crate root, [`Policy`] and [`export_policy!`].
@@ -106,8 +102,11 @@ use std::fmt;
 pub use bindings::pacto::policy::types::{
     Attribute, Channel, ClockStatus, Compensation, CompensationKind, Customer, Deadline, Decision,
     Description, Escalation, Event, EventKind, Interval, Kind, Metric, Order, PolicyError,
-    Priority, Rating, Status, SupportCase, Timeline,
+    Priority, Rating, Reading, Status, SupportCase, Timeline,
 };
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native;
 
 /// A policy: what a Rust author writes.
 ///
@@ -178,19 +177,14 @@ macro_rules! export_policy {
 /// [`PolicyError`] carrying the host's message, so `?` in [`Policy::decide`] passes it
 /// on.
 ///
-/// Outside Wasm there is no host: every function panics.
+/// Outside Wasm they call the host installed by [`native::decide`], and panic when
+/// there is none.
 pub mod sla {
+    #[cfg(target_arch = "wasm32")]
     use crate::bindings::pacto::policy::sla as host;
+    #[cfg(not(target_arch = "wasm32"))]
+    use crate::native::installed as host;
     use crate::{Deadline, Metric, PolicyError};
-
-    /// Panics with a clear message outside Wasm, where the generated import would abort.
-    fn require_host(function: &str) {
-        if cfg!(not(target_arch = "wasm32")) {
-            panic!(
-                "pacto_guest::sla::{function} needs the Pacto host: build the policy for wasm32-wasip2"
-            );
-        }
-    }
 
     /// The SLA clock `metric` measured on the case being decided, on `calendar`, with a
     /// target of `minutes` business minutes: its due time, status, when it was met, how
@@ -200,7 +194,6 @@ pub mod sla {
     ///
     /// The host's message when the calendar is unknown or the target cannot be placed.
     pub fn clock(metric: Metric, calendar: &str, minutes: i64) -> Result<Deadline, PolicyError> {
-        require_host("clock");
         let r = host::clock(metric, calendar, minutes).map_err(PolicyError::new)?;
         Ok(Deadline {
             metric: r.metric,
@@ -226,7 +219,6 @@ pub mod sla {
         start: i64,
         minutes: i64,
     ) -> Result<i64, PolicyError> {
-        require_host("add_business_minutes");
         host::add_business_minutes(calendar, start, minutes).map_err(PolicyError::new)
     }
 
@@ -241,7 +233,6 @@ pub mod sla {
         start: i64,
         end: i64,
     ) -> Result<i64, PolicyError> {
-        require_host("business_minutes_between");
         host::business_minutes_between(calendar, start, end).map_err(PolicyError::new)
     }
 
@@ -251,7 +242,6 @@ pub mod sla {
     ///
     /// The host's message when the calendar is unknown or the instant out of range.
     pub fn is_business_time(calendar: &str, at: i64) -> Result<bool, PolicyError> {
-        require_host("is_business_time");
         host::is_business_time(calendar, at).map_err(PolicyError::new)
     }
 }
@@ -374,19 +364,8 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "needs the Pacto host")]
+    #[should_panic(expected = "needs a host")]
     fn sla_outside_wasm_panics_clearly() {
         let _ = sla::is_business_time("support", 0);
     }
 }
-
-/// The guest's allocator (feature `allocator`, on by default): the Rust port of
-/// dlmalloc, which the standard library itself uses on `wasm32-unknown-unknown`. On
-/// `wasm32-wasip2` the default would be wasi-libc's `malloc`, a call across into C that
-/// link-time optimization cannot inline; every string and list the host copies into the
-/// guest is allocated through it. With this one the standard policy runs about 4% fewer
-/// instructions per decision (BENCHMARKS.md). Memory still grows only through
-/// `memory.grow`, so the host's memory cap applies the same way.
-#[cfg(all(target_family = "wasm", feature = "allocator"))]
-#[global_allocator]
-static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;

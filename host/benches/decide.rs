@@ -41,11 +41,7 @@ fn benches(c: &mut Criterion) {
     let cases = generate::cases(7, 10_000);
     let rules = concat!(env!("CARGO_MANIFEST_DIR"), "/../rules/standard-rhai");
     let rhai = Engine::new().load(rules).expect("standard-rhai loads");
-    let native = Policy::native(
-        rhai.info().clone(),
-        rhai.calendars().clone(),
-        standard_native::StandardNative,
-    );
+    let native = standard_native::policy(&rhai);
     // the same answers, or the comparison means nothing
     for (case, now) in cases.iter().take(500) {
         assert_eq!(

@@ -14,8 +14,8 @@ mod generate;
 #[path = "../tests/support/standard_native.rs"]
 mod standard_native;
 
+use pacto::Engine;
 use pacto::bundle::Bundle;
-use pacto::{Engine, Policy};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -26,11 +26,7 @@ fn main() {
     let rules = concat!(env!("CARGO_MANIFEST_DIR"), "/../rules/standard-rhai");
     let policy = if which == "native" {
         let rhai = Engine::new().load(rules).expect("standard-rhai loads");
-        Policy::native(
-            rhai.info().clone(),
-            rhai.calendars().clone(),
-            standard_native::StandardNative,
-        )
+        standard_native::policy(&rhai)
     } else {
         let mut bundle = Bundle::load(which.as_ref()).expect("the bundle loads");
         // valgrind runs code some 50 times slower: the wall-clock limit would stop

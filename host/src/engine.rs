@@ -119,8 +119,41 @@ pub(crate) trait Backend: Send + Sync {
     ) -> Result<PolicyOutput, DecideError>;
 }
 
-/// A policy written in Rust and compiled into the host, deciding through the same
-/// [`Sla`] functions as sandboxed policies (the native floor of the benchmarks).
+/// A policy written in Rust against the host's own types and compiled into the host,
+/// deciding through the same [`Sla`] functions as sandboxed policies. No sandbox: for
+/// code you trust. (A policy written for a Wasm component against `pacto-guest` runs
+/// natively through [`Policy::from_guest`] instead.)
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use pacto::decision::PolicyOutput;
+/// use pacto::{Case, DecideError, NativePolicy, Policy, PolicyInfo, Sla};
+///
+/// /// Notes how many events the case has, and nothing else.
+/// struct CountEvents;
+///
+/// impl NativePolicy for CountEvents {
+///     fn decide(&self, case: &Case, _: &Sla<'_>) -> Result<PolicyOutput, DecideError> {
+///         Ok(PolicyOutput {
+///             deadlines: Vec::new(),
+///             escalation: None,
+///             compensation: Vec::new(),
+///             notes: vec![format!("{} events", case.events.len())],
+///         })
+///     }
+/// }
+///
+/// let info = PolicyInfo { name: "count".into(), version: "1".into(), digest: "-".into() };
+/// let policy = Policy::native(info, BTreeMap::new(), CountEvents);
+/// let case: Case = serde_json::from_str(r#"{
+///     "id": "T-1", "opened_at": "2026-03-02T09:00:00Z", "priority": "normal",
+///     "channel": "email", "kind": "question", "customer": {"id": "C-1", "tier": "gold"},
+///     "events": [{"at": "2026-03-02T09:00:00Z", "type": "customer_message"}]
+/// }"#)?;
+/// let decision = policy.decide(&case, "2026-03-02T10:00:00Z".parse()?)?;
+/// assert_eq!(decision.notes, ["1 events"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait NativePolicy: Send + Sync {
     /// Decides `case`; `sla` gives the clocks and calendar functions.
     fn decide(&self, case: &Case, sla: &Sla<'_>) -> Result<PolicyOutput, DecideError>;
@@ -165,6 +198,19 @@ impl Policy {
             info,
             calendars: Arc::new(calendars),
             backend: Box::new(Native(policy)),
+        }
+    }
+
+    /// A policy deciding through `backend` (one of the crate's own).
+    pub(crate) fn from_backend(
+        info: PolicyInfo,
+        calendars: Arc<BTreeMap<String, Calendar>>,
+        backend: Box<dyn Backend>,
+    ) -> Policy {
+        Policy {
+            info,
+            calendars,
+            backend,
         }
     }
 

@@ -9,6 +9,7 @@
 //! | [`bundle`] | a policy folder: `policy.toml`, the policy, its calendars, limits, digest |
 //! | [`engine`] | [`Engine`] loads bundles into [`Policy`] values that decide cases |
 //! | [`sla`] | the host functions every policy calls: clocks and calendar arithmetic |
+//! | [`guest`] | a Rust policy written for a Wasm component (`pacto-guest`), run natively |
 //! | `rhai_backend` | the Rhai sandbox (private, behind [`Policy`]) |
 //! | `wasm_backend` | the WebAssembly sandbox: wasmtime components, nothing granted (private) |
 //! | [`fixture`] | fixtures: a case, a `now`, the expected part of a decision |
@@ -25,16 +26,18 @@ pub mod decision;
 pub mod engine;
 pub mod error;
 pub mod fixture;
+pub mod guest;
 mod rhai_backend;
 pub mod sla;
 pub mod timeline;
 mod wasm_backend;
+mod wit_convert;
 
 pub use bundle::{Bundle, BundleError, Limits};
 pub use calendar::{Calendar, Pauses};
 pub use case::{Case, CaseError};
 pub use clock::{Clock, ClockStatus, Metric};
-pub use decision::{Decision, InvalidDecision};
+pub use decision::{Decision, InvalidDecision, PolicyInfo};
 pub use engine::{DecideError, Engine, LimitExceeded, NativePolicy, Policy};
 pub use error::{CalendarLoadError, Location, TimeError};
 pub use sla::{Sla, SlaError};

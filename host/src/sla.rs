@@ -6,6 +6,7 @@
 //! bundle's calendars.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 
@@ -48,6 +49,43 @@ pub struct Sla<'a> {
     pub timeline: &'a Timeline,
     /// The decision's `now`.
     pub now: Timestamp,
+}
+
+/// [`Sla`]'s data owned, for a sandbox to keep for its host functions during one
+/// decision (a Wasm store, a native guest's host).
+#[derive(Debug, Clone)]
+pub(crate) struct OwnedSla {
+    pub calendars: Arc<BTreeMap<String, Calendar>>,
+    pub timeline: Arc<Timeline>,
+    pub opened_at: Timestamp,
+    pub now: Timestamp,
+}
+
+impl OwnedSla {
+    /// `sla` with the shared calendars and timeline it borrows from.
+    pub fn new(
+        calendars: &Arc<BTreeMap<String, Calendar>>,
+        timeline: &Arc<Timeline>,
+        sla: &Sla<'_>,
+    ) -> Self {
+        OwnedSla {
+            calendars: Arc::clone(calendars),
+            timeline: Arc::clone(timeline),
+            opened_at: sla.opened_at,
+            now: sla.now,
+        }
+    }
+
+    /// Runs one host function; its error as the text a policy sees.
+    pub fn with<T>(&self, f: impl FnOnce(&Sla<'_>) -> Result<T, SlaError>) -> Result<T, String> {
+        let sla = Sla {
+            calendars: &self.calendars,
+            opened_at: self.opened_at,
+            timeline: &self.timeline,
+            now: self.now,
+        };
+        f(&sla).map_err(|e| e.to_string())
+    }
 }
 
 fn instant(second: i64) -> Result<Timestamp, SlaError> {

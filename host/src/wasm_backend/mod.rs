@@ -18,14 +18,14 @@ use std::time::Duration;
 use wasmtime::component::{HasSelf, Linker};
 use wasmtime::{Store, StoreLimitsBuilder, Trap};
 
-use self::state::{Current, HostState};
+use self::state::HostState;
 use crate::bundle::{Bundle, BundleError, Limits};
 use crate::calendar::Calendar;
 use crate::case::Case;
 use crate::decision::PolicyOutput;
 use crate::engine::{Backend, DecideError, LimitExceeded};
 use crate::error::Location;
-use crate::sla::Sla;
+use crate::sla::{OwnedSla, Sla};
 use crate::timeline::Timeline;
 
 mod bindings {
@@ -224,12 +224,7 @@ impl Backend for WasmBackend {
             None => self.instantiate()?,
         };
         self.arm(&mut instance.store)?;
-        instance.store.data_mut().current = Some(Current {
-            calendars: Arc::clone(&self.calendars),
-            timeline: Arc::clone(timeline),
-            opened_at: sla.opened_at,
-            now: sla.now,
-        });
+        instance.store.data_mut().current = Some(OwnedSla::new(&self.calendars, timeline, sla));
         let ticket = convert::case(case, sla.timeline);
         let result = instance
             .policy

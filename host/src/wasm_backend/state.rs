@@ -1,11 +1,8 @@
 //! What a guest's store holds: a WASI context that grants nothing, resource limits,
 //! and the decision being made, which the `sla` imports read.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 
-use jiff::Timestamp;
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
 use wasmtime::StoreLimits;
@@ -17,24 +14,15 @@ use wasmtime_wasi::{
 
 use super::bindings::pacto::policy::{sla, types};
 use super::convert;
-use crate::calendar::Calendar;
-use crate::sla::Sla;
-use crate::timeline::Timeline;
-
-/// The decision being made, owned by the store for the length of one call.
-pub(super) struct Current {
-    pub calendars: Arc<BTreeMap<String, Calendar>>,
-    pub timeline: Arc<Timeline>,
-    pub opened_at: Timestamp,
-    pub now: Timestamp,
-}
+use crate::sla::{OwnedSla, Sla};
 
 pub(super) struct HostState {
     wasi: WasiCtx,
     table: ResourceTable,
     pub limits: StoreLimits,
     pub stderr: MemoryOutputPipe,
-    pub current: Option<Current>,
+    /// The decision being made, for the `sla` imports; set for the length of one call.
+    pub current: Option<OwnedSla>,
 }
 
 /// A clock that never moves: a guest cannot observe real time.
@@ -85,17 +73,10 @@ impl HostState {
         &self,
         f: impl FnOnce(&Sla<'_>) -> Result<T, crate::sla::SlaError>,
     ) -> Result<T, String> {
-        let c = self
-            .current
+        self.current
             .as_ref()
-            .ok_or("sla functions are only available inside `decide`")?;
-        let sla = Sla {
-            calendars: &c.calendars,
-            opened_at: c.opened_at,
-            timeline: &c.timeline,
-            now: c.now,
-        };
-        f(&sla).map_err(|e| e.to_string())
+            .ok_or("sla functions are only available inside `decide`")?
+            .with(f)
     }
 }
 

@@ -4,9 +4,8 @@
 use crate::{generate, standard_native};
 use std::path::{Path, PathBuf};
 
+use pacto::Engine;
 use pacto::fixture::{Fixture, Outcome};
-use pacto::{Engine, Policy};
-use standard_native::StandardNative;
 
 fn bundle_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/standard-rhai")
@@ -46,11 +45,7 @@ fn rhai_and_native_standard_policies_agree() {
     let rhai = Engine::new()
         .from_bundle(bundle)
         .expect("the standard bundle compiles");
-    let native = Policy::native(
-        rhai.info().clone(),
-        rhai.calendars().clone(),
-        StandardNative,
-    );
+    let native = standard_native::policy(&rhai);
 
     let cases = generate::cases(0x5EED_2026, 5_000);
     // Both policies are `Send + Sync`: decide in parallel, one chunk of cases per thread.

@@ -82,11 +82,7 @@ fn rhai_wasm_and_native_decide_identically() {
     bundle.limits.timeout_ms = 60_000; // parity is about what is decided, not how fast
     let engine = Engine::new();
     let rhai = engine.from_bundle(bundle).unwrap();
-    let native = Policy::native(
-        rhai.info().clone(),
-        rhai.calendars().clone(),
-        standard_native::StandardNative,
-    );
+    let native = standard_native::policy(&rhai);
     let (_dir, wasm) = standard_wasm();
     assert_eq!(wasm.info().name, rhai.info().name);
     let cases = generate::cases(11, 5_000);

@@ -1,0 +1,154 @@
+//! A Rust policy written against `pacto-guest`, for a WebAssembly component, compiled
+//! into the host and run natively instead: the same source, without the sandbox.
+//!
+//! This is for policies you trust as much as your own service: there is no fuel, memory
+//! cap or timeout. A panic in the policy still ends only that decision, with
+//! [`DecideError::Policy`]. The `sla` functions answer from the same host functions the
+//! sandboxes use ([`Sla`]). Pacto's tests and benchmarks run `rules/standard-wasm`'s
+//! guest this way as the native floor.
+//!
+//! ```
+//! use std::collections::BTreeMap;
+//! use pacto::{Case, Policy, PolicyInfo};
+//! use pacto_guest::{Decision, Description, PolicyError, SupportCase};
+//!
+//! /// Notes the case's tier, and nothing else.
+//! struct Tier;
+//!
+//! impl pacto_guest::Policy for Tier {
+//!     fn decide(ticket: &SupportCase, _: i64) -> Result<Decision, PolicyError> {
+//!         Ok(Decision { notes: vec![ticket.customer.tier.clone()], ..Decision::default() })
+//!     }
+//!     fn describe() -> Description {
+//!         Description::new("tier", "1.0.0")
+//!     }
+//! }
+//!
+//! let info = PolicyInfo { name: "tier".into(), version: "1.0.0".into(), digest: "-".into() };
+//! let policy = Policy::from_guest::<Tier>(info, BTreeMap::new());
+//! let case: Case = serde_json::from_str(r#"{
+//!     "id": "T-1", "opened_at": "2026-03-02T09:00:00Z", "priority": "normal",
+//!     "channel": "email", "kind": "question",
+//!     "customer": {"id": "C-1", "tier": "gold"}, "events": []
+//! }"#)?;
+//! let decision = policy.decide(&case, "2026-03-02T10:00:00Z".parse()?)?;
+//! assert_eq!(decision.notes, ["gold"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::collections::BTreeMap;
+use std::marker::PhantomData;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+use pacto_guest::bindings::pacto::policy::types as wit;
+
+use crate::calendar::Calendar;
+use crate::case::Case;
+
+use crate::decision::{PolicyInfo, PolicyOutput};
+use crate::engine::{Backend, DecideError, Policy};
+use crate::sla::{OwnedSla, Sla};
+use crate::timeline::Timeline;
+
+mod convert {
+    use super::wit;
+
+    crate::wit_convert::conversions!();
+}
+
+impl Policy {
+    /// The `pacto-guest` policy `P` compiled natively, deciding on `calendars`.
+    pub fn from_guest<P: pacto_guest::Policy + 'static>(
+        info: PolicyInfo,
+        calendars: BTreeMap<String, Calendar>,
+    ) -> Policy {
+        let calendars = Arc::new(calendars);
+        let backend = GuestBackend::<P> {
+            calendars: Arc::clone(&calendars),
+            policy: PhantomData,
+        };
+        Policy::from_backend(info, calendars, Box::new(backend))
+    }
+}
+
+struct GuestBackend<P> {
+    calendars: Arc<BTreeMap<String, Calendar>>,
+    policy: PhantomData<fn() -> P>,
+}
+
+impl<P: pacto_guest::Policy> Backend for GuestBackend<P> {
+    fn decide(
+        &self,
+        case: &Case,
+        timeline: &Arc<Timeline>,
+        sla: &Sla<'_>,
+    ) -> Result<PolicyOutput, DecideError> {
+        let ticket = convert::case(case, timeline);
+        let host = Host(OwnedSla::new(&self.calendars, timeline, sla));
+        let now = sla.now.as_second();
+        let decided = catch_unwind(AssertUnwindSafe(|| {
+            pacto_guest::native::decide::<P>(host, &ticket, now)
+        }));
+        match decided {
+            Ok(Ok(decision)) => Ok(convert::decision(decision)),
+            Ok(Err(e)) => Err(DecideError::Policy {
+                location: None,
+                message: e.message,
+            }),
+            Err(panic) => Err(DecideError::Policy {
+                location: None,
+                message: format!("the policy panicked: {}", panic_message(panic.as_ref())),
+            }),
+        }
+    }
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)")
+}
+
+/// The host functions for one decision, owned so `pacto_guest::native` can hold them.
+struct Host(OwnedSla);
+
+impl pacto_guest::native::Host for Host {
+    fn clock(
+        &self,
+        metric: wit::Metric,
+        calendar: &str,
+        minutes: i64,
+    ) -> Result<wit::Reading, String> {
+        let metric = convert::metric_from_wit(metric);
+        self.0
+            .with(|sla| sla.clock(metric.as_str(), calendar, minutes))
+            .map(|c| convert::reading(&c))
+    }
+
+    fn add_business_minutes(
+        &self,
+        calendar: &str,
+        start: i64,
+        minutes: i64,
+    ) -> Result<i64, String> {
+        self.0
+            .with(|sla| sla.add_business_minutes(calendar, start, minutes))
+    }
+
+    fn business_minutes_between(
+        &self,
+        calendar: &str,
+        start: i64,
+        end: i64,
+    ) -> Result<i64, String> {
+        self.0
+            .with(|sla| sla.business_minutes_between(calendar, start, end))
+    }
+
+    fn is_business_time(&self, calendar: &str, at: i64) -> Result<bool, String> {
+        self.0.with(|sla| sla.is_business_time(calendar, at))
+    }
+}
