@@ -7,6 +7,7 @@ mod generate;
 #[path = "../support/standard_native.rs"]
 mod standard_native;
 
+mod attack;
 mod clocks;
 mod properties;
 mod sandbox;

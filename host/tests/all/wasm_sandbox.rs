@@ -3,21 +3,13 @@
 //! decides the next case correctly, on a fresh instance if the last one trapped.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
-use pacto::{BundleError, Case, DecideError, Engine, LimitExceeded, Policy};
-use serde_json::json;
+use pacto::{BundleError, DecideError, Engine, LimitExceeded, Policy};
 
-const CALENDAR: &str = "timezone = \"UTC\"\nmon = [\"09:00-17:00\"]\ntue = [\"09:00-17:00\"]\n";
+use crate::attack::{self, case};
 
 fn bundle(dir: &Path, component: &str, name: &str, limits: &str) {
-    std::fs::create_dir_all(dir.join("calendars")).unwrap();
-    std::fs::write(dir.join("calendars/office.toml"), CALENDAR).unwrap();
-    std::fs::write(
-        dir.join("policy.toml"),
-        format!("name = \"{name}\"\nversion = \"0.0.1\"\nengine = \"wasm\"\nentry = \"p.wasm\"\n[calendars]\noffice = \"calendars/office.toml\"\n{limits}"),
-    )
-    .unwrap();
+    attack::write_bundle(dir, name, "wasm", "p.wasm", limits);
     std::fs::copy(component, dir.join("p.wasm")).unwrap();
 }
 
@@ -30,36 +22,9 @@ fn load(limits: &str) -> (tempfile::TempDir, Policy) {
     (dir, policy)
 }
 
-fn case(id: &str) -> Case {
-    Case::from_value(json!({"id": id, "opened_at": "2026-03-02T10:00:00Z", "priority": "normal", "channel": "email",
-        "kind": "question", "customer": {"id": "K", "tier": "standard"}}))
-    .unwrap()
-}
-
 fn attack_with(id: &str, limits: &str) -> DecideError {
     let (_dir, policy) = load(limits);
-    let now = "2026-03-02T10:30:00Z".parse().unwrap();
-    let started = Instant::now();
-    let err = policy
-        .decide(&case(id), now)
-        .expect_err("the bad case must fail");
-    assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "took {:?}",
-        started.elapsed()
-    );
-    for _ in 0..2 {
-        let good = policy
-            .decide(&case("good"), now)
-            .expect("the next case decides");
-        assert_eq!(good.notes, vec!["good".to_owned()]);
-        assert_eq!(good.deadlines[0].remaining, 30);
-        assert_eq!(
-            good.deadlines[0].due.unwrap().to_string(),
-            "2026-03-02T11:00:00+00:00"
-        );
-    }
-    err
+    attack::attack(&policy, id)
 }
 
 fn attack(id: &str) -> DecideError {
