@@ -224,6 +224,19 @@ impl fmt::Display for CaseError {
 }
 
 impl Case {
+    /// The events sorted by time, stably (events at the same instant keep the order they
+    /// came in): what every policy sees, whatever order the helpdesk sent them in. A
+    /// borrow when they already are in order, as they usually are.
+    pub fn events_by_time(&self) -> std::borrow::Cow<'_, [Event]> {
+        if self.events.is_sorted_by_key(Event::at) {
+            std::borrow::Cow::Borrowed(&self.events)
+        } else {
+            let mut events = self.events.clone();
+            events.sort_by_key(Event::at);
+            std::borrow::Cow::Owned(events)
+        }
+    }
+
     /// Parses and checks a case from JSON text.
     pub fn from_json(text: &str) -> Result<Case, CaseError> {
         let de = &mut serde_json::Deserializer::from_str(text);

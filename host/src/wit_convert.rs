@@ -119,8 +119,6 @@ macro_rules! conversions {
 
         /// The case as the guest sees it, events sorted by time (stable), with its timeline.
         pub(crate) fn case(case: &Case, t: &Timeline) -> wit::SupportCase {
-            let mut events: Vec<&Event> = case.events.iter().collect();
-            events.sort_by_key(|e| e.at());
             let c = &case.customer;
             wit::SupportCase {
                 id: case.id.clone(),
@@ -142,8 +140,9 @@ macro_rules! conversions {
                     currency: o.currency.clone(),
                     warranty_until: o.warranty_until.map(|d| d.to_string()),
                 }),
-                events: events
-                    .into_iter()
+                events: case
+                    .events_by_time()
+                    .iter()
                     .map(|e| wit::Event {
                         at: e.at().as_second(),
                         kind: match *e {

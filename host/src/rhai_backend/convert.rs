@@ -60,7 +60,7 @@ pub(super) fn ticket(case: &Case, timeline: &Timeline) -> Map {
     });
     m.insert("order".into(), order);
 
-    let events: Array = case.events.iter().map(event).collect();
+    let events: Array = case.events_by_time().iter().map(event).collect();
     m.insert("events".into(), events.into());
     let tags: Array = case.tags.iter().map(|t| string(t)).collect();
     m.insert("tags".into(), tags.into());

@@ -9,6 +9,7 @@ mod standard_native;
 
 mod attack;
 mod clocks;
+mod events_order;
 mod properties;
 mod sandbox;
 mod standard;

@@ -1,5 +1,6 @@
 //! Misbehaves as the case id asks (`loop`, `alloc`, `recurse`, `panic`, `invalid`,
-//! `calendar`, `decline`); any other case gets a correct one-clock decision.
+//! `calendar`, `decline`); `events` lists the times of the events it sees as notes; any
+//! other case gets a correct one-clock decision.
 
 use pacto_guest::{
     Decision, Description, Escalation, Metric, Policy, PolicyError, SupportCase, sla,
@@ -54,6 +55,11 @@ impl Policy for Sandbox {
                 Ok(Decision::default())
             }
             "decline" => Err(PolicyError::new("this policy does not handle requests")),
+            // the events as the guest sees them, for the order test
+            "events" => Ok(Decision {
+                notes: ticket.events.iter().map(|e| e.at.to_string()).collect(),
+                ..Decision::default()
+            }),
             _ => {
                 let fr = sla::clock(Metric::FirstResponse, "office", 60)?;
                 Ok(Decision {
