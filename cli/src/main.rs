@@ -32,7 +32,8 @@ enum Command {
     Test(test_cmd::TestArgs),
     /// Decisions per second and latency percentiles of a policy on a corpus.
     Bench(bench_cmd::BenchArgs),
-    /// Compile Wasm bundles' guest crates into their components.
+    /// Compile Wasm bundles' guest crates into their components (in release with LTO
+    /// and one codegen unit, whatever the crate's profile says).
     Build(build_cmd::BuildArgs),
     /// Business-time arithmetic on a calendar file.
     #[command(subcommand)]

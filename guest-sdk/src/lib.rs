@@ -9,7 +9,7 @@
 //! arithmetic is done by the host, on the bundle's calendars, through the functions in
 //! [`sla`].
 //!
-//! The WIT contract (`wit/policy.wit`, package `pacto:policy@0.1.0`, world `policy`) and
+//! The WIT contract (`wit/policy.wit`, package `pacto:policy@0.2.0`, world `policy`) and
 //! wit-bindgen stay out of sight: the types it defines are re-exported here under their
 //! Rust names ([`SupportCase`], [`Deadline`], [`Decision`], …), and the glue is in the
 //! hidden `bindings` module.
@@ -54,8 +54,9 @@
 //! pacto_guest::export_policy!(FirstResponse);
 //! ```
 //!
-//! (`no_run`: the [`sla`] functions are imports that only the Pacto host provides, so
-//! the example compiles everywhere but only runs inside the host.)
+//! (`no_run`: inside a component the [`sla`] functions are imports of the Pacto host;
+//! to run a policy natively, in a unit test say, give it a stand-in host through
+//! [`native::decide`], whose docs show one.)
 //!
 //! The policy crate is a `cdylib`:
 //!
@@ -86,8 +87,10 @@
 //!   libc's `malloc`, while Rust frees it with your allocator, and the heap is
 //!   corrupted. This was seen with dlmalloc plus an `rlib`.
 //!
-//! To share rules with native code, include the source file (`#[path]`), as Pacto's
-//! own tests do with `rules/standard-wasm/guest/src/rules.rs`.
+//! To share rules with native code, put them in a library crate of their own and keep
+//! the component crate a thin `cdylib` that calls [`export_policy!`]. (Pacto's own tests
+//! include `rules/standard-wasm/guest/src/rules.rs` by `#[path]`, which does the same
+//! without a third crate.)
 //!
 //! Outside Wasm (a native `cargo build` or `cargo test` of a policy crate) the types and
 //! the trait work as usual; [`native::decide`] runs a policy with a host of your own
@@ -116,7 +119,7 @@ pub use bindings::pacto::policy::types::{
     Priority, Rating, Reading, Status, SupportCase, Timeline,
 };
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(doc, not(target_arch = "wasm32")))]
 pub mod native;
 
 /// A policy: what a Rust author writes.
@@ -187,6 +190,8 @@ macro_rules! export_policy {
 /// unknown calendar, a computation the calendar makes impossible) comes back as a
 /// [`PolicyError`] carrying the host's message, so `?` in [`Policy::decide`] passes it
 /// on.
+///
+/// # Panics
 ///
 /// Outside Wasm they call the host installed by [`native::decide`], and panic when
 /// there is none.

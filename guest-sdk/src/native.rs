@@ -119,16 +119,26 @@ struct Restore(Option<Box<dyn Host>>);
 
 impl Drop for Restore {
     fn drop(&mut self) {
-        HOST.set(self.0.take());
+        // drop the outgoing host after the cell is released: its `Drop` may use `sla`
+        drop(HOST.replace(self.0.take()));
     }
 }
 
 /// Decides `ticket` at `now` with policy `P`, natively, `host` answering its
 /// [`sla`](crate::sla) calls.
 ///
+/// The host is installed for the current thread only, for the length of this call; the
+/// one installed before (if any) is back afterwards, also when `P::decide` panics.
+///
 /// # Errors
 ///
 /// Whatever `P::decide` returns.
+///
+/// # Panics
+///
+/// When `P::decide` panics: the panic goes on to the caller. `sla` calls from threads
+/// the policy starts itself panic (they have no host), and so does a `Host` method that
+/// calls [`decide`] again.
 pub fn decide<P: Policy>(
     host: impl Host + 'static,
     ticket: &SupportCase,

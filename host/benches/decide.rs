@@ -1,7 +1,8 @@
 //! One decision of the standard policy, three ways on the same 10,000 generated cases
 //! (seed 7): the Rhai bundle `rules/standard-rhai`, the Wasm bundle `rules/standard-wasm`
-//! (its component built from source by `test-programs`) and the native Rust twin (the
-//! floor). Also the Wasm component's cold load (compile) for context.
+//! (its component built from source by `test-programs`) and natively: the same Rust
+//! rules as the component (`rules/standard-wasm/guest/src/rules.rs`) through
+//! `Policy::from_guest`, the floor. Also the Wasm component's load, cold and cached.
 //!
 //! `cargo bench -p pacto --bench decide`
 

@@ -4,7 +4,7 @@
 //! `cargo run --release -p pacto --example decide_loop -- native|BUNDLE_DIR [N] [ROUNDS]`
 //!
 //! The figure per decision is the difference between two runs (ROUNDS and ROUNDS + 10)
-//! divided by 10 × N; `BENCHMARKS.md` has the script.
+//! divided by 10 × N: `scripts/instructions-per-decision` does that.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

@@ -2,15 +2,19 @@
 //! into the host and run natively instead: the same source, without the sandbox.
 //!
 //! This is for policies you trust as much as your own service: there is no fuel, memory
-//! cap or timeout. A panic in the policy still ends only that decision, with
-//! [`DecideError::Policy`]. The `sla` functions answer from the same host functions the
-//! sandboxes use ([`Sla`]). Pacto's tests and benchmarks run `rules/standard-wasm`'s
-//! guest this way as the native floor.
+//! cap or timeout. The `sla` functions answer from the same host functions the sandboxes
+//! use ([`Sla`]). Pacto's tests and benchmarks run `rules/standard-wasm`'s rules this way
+//! as the native floor.
+//!
+//! A panic in the policy ends only that decision, with [`DecideError::Policy`] ("the
+//! policy panicked: …", the panic's message without its location), provided the host is
+//! built with `panic = "unwind"` (the default). The process's panic hook still runs, so
+//! the default hook prints the panic to stderr.
 //!
 //! ```
 //! use std::collections::BTreeMap;
-//! use pacto::{Case, Policy, PolicyInfo};
-//! use pacto_guest::{Decision, Description, PolicyError, SupportCase};
+//! use pacto::{Case, Policy};
+//! use pacto::pacto_guest::{self, Decision, Description, PolicyError, SupportCase};
 //!
 //! /// Notes the case's tier, and nothing else.
 //! struct Tier;
@@ -24,8 +28,8 @@
 //!     }
 //! }
 //!
-//! let info = PolicyInfo { name: "tier".into(), version: "1.0.0".into(), digest: "-".into() };
-//! let policy = Policy::from_guest::<Tier>(info, BTreeMap::new());
+//! let policy = Policy::from_guest::<Tier>("native:tier", BTreeMap::new());
+//! assert_eq!(policy.info().version, "1.0.0"); // from `describe()`
 //! let case: Case = serde_json::from_str(r#"{
 //!     "id": "T-1", "opened_at": "2026-03-02T09:00:00Z", "priority": "normal",
 //!     "channel": "email", "kind": "question",
@@ -41,7 +45,7 @@ use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
-use pacto_guest::bindings::pacto::policy::types as wit;
+use pacto_guest as wit;
 
 use crate::calendar::Calendar;
 use crate::case::Case;
@@ -58,11 +62,19 @@ mod convert {
 }
 
 impl Policy {
-    /// The `pacto-guest` policy `P` compiled natively, deciding on `calendars`.
+    /// The `pacto-guest` policy `P` compiled natively, deciding on `calendars`. Its name
+    /// and version are what `P::describe()` says; `digest` is a label of your choice
+    /// for [`PolicyInfo::digest`] (there is no bundle to hash).
     pub fn from_guest<P: pacto_guest::Policy + 'static>(
-        info: PolicyInfo,
+        digest: impl Into<String>,
         calendars: BTreeMap<String, Calendar>,
     ) -> Policy {
+        let described = P::describe();
+        let info = PolicyInfo {
+            name: described.name,
+            version: described.version,
+            digest: digest.into(),
+        };
         let calendars = Arc::new(calendars);
         let backend = GuestBackend::<P> {
             calendars: Arc::clone(&calendars),

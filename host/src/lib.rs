@@ -42,3 +42,7 @@ pub use engine::{DecideError, Engine, LimitExceeded, NativePolicy, Policy};
 pub use error::{CalendarLoadError, Location, TimeError};
 pub use sla::{Sla, SlaError};
 pub use timeline::Timeline;
+
+/// The guest SDK, re-exported for [`Policy::from_guest`]: the types and the `Policy` trait
+/// a Rust policy is written against.
+pub use pacto_guest;

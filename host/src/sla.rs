@@ -68,6 +68,8 @@ impl OwnedSla {
         timeline: &Arc<Timeline>,
         sla: &Sla<'_>,
     ) -> Self {
+        debug_assert!(std::ptr::eq(&**calendars, sla.calendars));
+        debug_assert!(std::ptr::eq(&**timeline, sla.timeline));
         OwnedSla {
             calendars: Arc::clone(calendars),
             timeline: Arc::clone(timeline),

@@ -4,7 +4,7 @@
 use pacto::{Case, Engine, Policy};
 use serde_json::json;
 
-use crate::attack;
+use crate::harness;
 
 /// Three events sent out of order; the two at 10:05 keep their relative order.
 fn unsorted() -> Case {
@@ -29,7 +29,7 @@ fn notes(policy: &Policy) -> Vec<String> {
 #[test]
 fn rhai_policies_see_the_events_in_time_order() {
     let dir = tempfile::tempdir().unwrap();
-    attack::write_bundle(dir.path(), "order", "rhai", "p.rhai", "");
+    harness::write_bundle(dir.path(), "order", "rhai", "p.rhai", "");
     std::fs::write(
         dir.path().join("p.rhai"),
         r#"fn decide(ticket, now) {
@@ -54,7 +54,7 @@ fn rhai_policies_see_the_events_in_time_order() {
 #[test]
 fn wasm_policies_see_the_events_in_time_order() {
     let dir = tempfile::tempdir().unwrap();
-    attack::write_bundle(dir.path(), "sandbox", "wasm", "p.wasm", "");
+    harness::write_bundle(dir.path(), "sandbox", "wasm", "p.wasm", "");
     std::fs::copy(test_programs::SANDBOX, dir.path().join("p.wasm")).unwrap();
     let policy = Engine::new().load(dir.path()).unwrap();
     assert_eq!(

@@ -7,9 +7,10 @@ mod generate;
 #[path = "../support/standard_native.rs"]
 mod standard_native;
 
-mod attack;
 mod clocks;
 mod events_order;
+mod guest_native;
+mod harness;
 mod properties;
 mod sandbox;
 mod standard;

@@ -5,11 +5,11 @@ use std::path::Path;
 
 use pacto::{BundleError, DecideError, Engine, LimitExceeded, Policy};
 
-use crate::attack::{self, case};
+use crate::harness::{self, case};
 
 /// A bundle whose `decide` runs `bad` for the case `bad` and a correct policy otherwise.
 fn bundle(dir: &Path, bad: &str, limits: &str) {
-    attack::write_bundle(dir, "sandbox", "rhai", "p.rhai", limits);
+    harness::write_bundle(dir, "sandbox", "rhai", "p.rhai", limits);
     let script = format!(
         r#"
 fn misbehave(ticket, now) {{
@@ -40,7 +40,7 @@ fn load(bad: &str, limits: &str) -> (tempfile::TempDir, Policy) {
 /// Runs the bad case (bounded in time), then checks the good one still decides right.
 fn attack(bad: &str, limits: &str) -> DecideError {
     let (_dir, policy) = load(bad, limits);
-    attack::attack(&policy, "bad")
+    harness::attack(&policy, "bad")
 }
 
 #[test]

@@ -6,10 +6,10 @@ use std::path::Path;
 
 use pacto::{BundleError, DecideError, Engine, LimitExceeded, Policy};
 
-use crate::attack::{self, case};
+use crate::harness::{self, case};
 
 fn bundle(dir: &Path, component: &str, name: &str, limits: &str) {
-    attack::write_bundle(dir, name, "wasm", "p.wasm", limits);
+    harness::write_bundle(dir, name, "wasm", "p.wasm", limits);
     std::fs::copy(component, dir.join("p.wasm")).unwrap();
 }
 
@@ -24,7 +24,7 @@ fn load(limits: &str) -> (tempfile::TempDir, Policy) {
 
 fn attack_with(id: &str, limits: &str) -> DecideError {
     let (_dir, policy) = load(limits);
-    attack::attack(&policy, id)
+    harness::attack(&policy, id)
 }
 
 fn attack(id: &str) -> DecideError {

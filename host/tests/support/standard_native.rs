@@ -8,7 +8,7 @@ mod rules;
 
 use pacto::Policy;
 
-/// The standard policy run natively, with `like`'s name, version and calendars.
+/// The standard policy run natively, on `like`'s calendars.
 pub fn policy(like: &Policy) -> Policy {
-    Policy::from_guest::<rules::Standard>(like.info().clone(), like.calendars().clone())
+    Policy::from_guest::<rules::Standard>("native:standard", like.calendars().clone())
 }
