@@ -25,7 +25,8 @@ pub fn read(path: &Path) -> Result<Vec<Line>, Report> {
         .collect())
 }
 
-fn parse(line: &str) -> Result<(Case, Timestamp), String> {
+/// One line: the case and its `now` (given, or the case's last event), or what is wrong.
+pub fn parse(line: &str) -> Result<(Case, Timestamp), String> {
     let mut value: Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
     let wrapped = value.get("case").is_some() && value.get("opened_at").is_none();
     if !wrapped {

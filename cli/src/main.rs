@@ -8,6 +8,7 @@ mod calendar_cmd;
 mod corpus;
 mod diagnostic;
 mod policy_cmd;
+mod replay_cmd;
 mod test_cmd;
 
 use std::process::ExitCode;
@@ -30,6 +31,9 @@ enum Command {
     Check(policy_cmd::CheckArgs),
     /// Run bundles' fixtures; exit 1 on any failure.
     Test(test_cmd::TestArgs),
+    /// Decide every case of a corpus (JSON Lines), in parallel; one JSON line out per
+    /// line in, in order.
+    Replay(replay_cmd::ReplayArgs),
     /// Decisions per second and latency percentiles of a policy on a corpus.
     Bench(bench_cmd::BenchArgs),
     /// Compile Wasm bundles' guest crates into their components (in release with LTO
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
         Command::Test(a) => test_cmd::run(a),
         Command::Bench(a) => bench_cmd::run(a),
         Command::Build(a) => build_cmd::run(a),
+        Command::Replay(a) => replay_cmd::run(a),
         Command::Calendar(cmd) => calendar_cmd::run(cmd),
     };
     match result {

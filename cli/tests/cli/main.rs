@@ -4,6 +4,7 @@
 
 mod calendar;
 mod policy;
+mod replay;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
