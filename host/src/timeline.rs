@@ -83,8 +83,9 @@ pub struct Timeline {
 impl Timeline {
     /// Derives the timeline of `case` as of `now`.
     pub fn derive(case: &Case, now: Timestamp) -> Timeline {
-        let mut order: Vec<&Event> = case.events.iter().filter(|e| e.at() <= now).collect();
-        order.sort_by_key(|e| e.at()); // stable: same-instant events keep their order
+        // the order every policy sees too (sorted stably by time), up to `now`
+        let events = case.events_by_time();
+        let order = events.iter().take_while(|e| e.at() <= now);
 
         let mut t = Timeline {
             first_response_at: None,
