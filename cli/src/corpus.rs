@@ -12,16 +12,25 @@ use crate::policy_cmd::default_now;
 /// One line of a corpus: the case and its `now`, or why the line cannot be used.
 pub type Line = Result<(Case, Timestamp), String>;
 
+/// The text of the corpus at `path`.
+pub fn read_text(path: &Path) -> Result<String, Report> {
+    std::fs::read_to_string(path).map_err(|e| miette!("{}: cannot read: {e}", path.display()))
+}
+
+/// The lines that carry a case, numbered from 1; blank lines are skipped.
+pub fn numbered(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| (i + 1, l))
+}
+
 /// Reads every line of `path`; blank lines are skipped, bad lines are kept as errors
 /// naming the line.
 pub fn read(path: &Path) -> Result<Vec<Line>, Report> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| miette!("{}: cannot read: {e}", path.display()))?;
-    Ok(text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| parse(l).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1)))
+    let text = read_text(path)?;
+    Ok(numbered(&text)
+        .map(|(n, l)| parse(l).map_err(|e| format!("{}:{n}: {e}", path.display())))
         .collect())
 }
 

@@ -40,15 +40,9 @@ enum Outcome {
 
 pub fn run(a: ReplayArgs) -> Result<ExitCode, Report> {
     let policy = policy_cmd::load(&a.policy)?;
-    let text = std::fs::read_to_string(&a.cases)
-        .map_err(|e| miette!("{}: cannot read: {e}", a.cases.display()))?;
+    let text = corpus::read_text(&a.cases)?;
     // blank lines carry no case: they are skipped, not reported
-    let lines: Vec<(usize, &str)> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| (i + 1, l))
-        .collect();
+    let lines: Vec<(usize, &str)> = corpus::numbered(&text).collect();
     let file = a.cases.display().to_string();
 
     let started = Instant::now();

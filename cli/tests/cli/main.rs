@@ -25,6 +25,11 @@ pub fn repo() -> PathBuf {
         .to_owned()
 }
 
+/// `p` as a command-line argument.
+pub fn path(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
 /// stdout as a trimmed string.
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()

@@ -5,11 +5,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::{pacto, repo, stderr, stdout};
-
-fn path(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
+use crate::{pacto, path, repo, stderr, stdout};
 
 #[test]
 fn decide_prints_a_validated_decision_for_every_example_case() {

@@ -6,11 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::{pacto, repo, stderr, stdout};
-
-fn path(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
+use crate::{pacto, path, repo, stderr, stdout};
 
 /// A Rhai bundle deciding one clock, that throws for the case `boom`.
 fn bundle(dir: &Path) {
