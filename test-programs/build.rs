@@ -10,6 +10,7 @@ const GUESTS: &[(&str, &str)] = &[
     ("standard-wasm-guest", "STANDARD_WASM"),
     ("sandbox-guest", "SANDBOX"),
     ("bad-import-guest", "BAD_IMPORT"),
+    ("stateful-guest", "STATEFUL"),
 ];
 
 fn main() {
@@ -21,6 +22,7 @@ fn main() {
         .expect("the workspace root")
         .to_owned();
     let target_dir = out.join("guests");
+    println!("cargo:rerun-if-changed=build.rs");
     for watched in [
         "wit",
         "guest-sdk",

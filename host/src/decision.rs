@@ -6,77 +6,13 @@
 //! naming the path, e.g. `compensation[1].amount: must be ≥ 0`.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use jiff::Timestamp;
-use jiff::tz::Offset;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::Calendar;
+use crate::calendar::{Calendar, LocalInstant};
 use crate::case::{Priority, is_currency_code};
 use crate::clock::{ClockStatus, Metric};
-
-/// An instant with the UTC offset it is shown in: serializes as RFC 3339,
-/// `2026-03-02T14:15:00+01:00`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LocalInstant {
-    /// The instant.
-    pub timestamp: Timestamp,
-    /// The offset it is shown in.
-    pub offset: Offset,
-}
-
-impl LocalInstant {
-    /// `at` in `calendar`'s offset at that instant.
-    pub fn on(calendar: &Calendar, at: Timestamp) -> Self {
-        LocalInstant {
-            timestamp: at,
-            offset: calendar.offset_at(at),
-        }
-    }
-}
-
-impl fmt::Display for LocalInstant {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let local = self
-            .timestamp
-            .to_zoned(jiff::tz::TimeZone::fixed(self.offset))
-            .datetime();
-        let secs = self.offset.seconds();
-        let sign = if secs < 0 { '-' } else { '+' };
-        let abs = secs.unsigned_abs();
-        write!(
-            f,
-            "{}{sign}{:02}:{:02}",
-            local.strftime("%Y-%m-%dT%H:%M:%S"),
-            abs / 3600,
-            abs / 60 % 60
-        )
-    }
-}
-
-impl Serialize for LocalInstant {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for LocalInstant {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        let z: jiff::Zoned = format!("{text}[{}]", text.get(19..).unwrap_or("+00:00"))
-            .parse()
-            .or_else(|_| {
-                text.parse::<Timestamp>()
-                    .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC))
-            })
-            .map_err(serde::de::Error::custom)?;
-        Ok(LocalInstant {
-            timestamp: z.timestamp(),
-            offset: z.offset(),
-        })
-    }
-}
 
 /// Which policy decided, and the digest of the exact bundle.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -254,7 +190,7 @@ pub struct PolicyOutput {
 }
 
 /// A decision that breaks the contract, with the path of the offending field.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
 #[error("invalid decision: `{path}`: {message}")]
 pub struct InvalidDecision {
     /// e.g. `compensation[1].amount`.

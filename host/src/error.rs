@@ -5,11 +5,14 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 use jiff::Timestamp;
+use miette::{LabeledSpan, NamedSource, SourceCode};
 
 /// A place in a source text: file name, 1-based line and column (0 when the problem is
-/// the file as a whole), and the byte span.
+/// the file as a whole), the byte span, and the text itself, so an error renders its
+/// snippet (through [`miette::Diagnostic`]) without reading the file again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
     /// The file (or other source) name, as given when loading.
@@ -20,11 +23,30 @@ pub struct Location {
     pub column: usize,
     /// Byte offsets of the offending text in the source.
     pub span: Range<usize>,
+    /// The source text the span points into, named by `file`; none when the problem is
+    /// the file as a whole.
+    pub source: Option<Arc<NamedSource<Arc<str>>>>,
 }
 
 impl Location {
-    /// The location of byte offset `span.start` in `text`.
+    /// The file `file` as a whole: no line, no snippet.
+    pub fn file(file: impl Into<String>) -> Self {
+        Location {
+            file: file.into(),
+            line: 0,
+            column: 0,
+            span: 0..0,
+            source: None,
+        }
+    }
+
+    /// The location of byte offset `span.start` in `text` (copied into the location).
     pub fn in_text(file: &str, text: &str, span: Range<usize>) -> Self {
+        Self::in_source(file, &Arc::from(text), span)
+    }
+
+    /// The location of byte offset `span.start` in `text`, sharing the text.
+    pub fn in_source(file: &str, text: &Arc<str>, span: Range<usize>) -> Self {
         let start = span.start.min(text.len());
         let before = &text[..floor_char_boundary(text, start)];
         let line = before.matches('\n').count() + 1;
@@ -34,13 +56,36 @@ impl Location {
             line,
             column,
             span,
+            source: Some(Arc::new(NamedSource::new(file, Arc::clone(text)))),
         }
+    }
+
+    /// The source text, for [`miette::Diagnostic::source_code`].
+    pub fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_deref().map(|s| s as &dyn SourceCode)
+    }
+
+    /// The span as a miette label, for [`miette::Diagnostic::labels`].
+    pub fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let text = self.source.as_ref()?.inner();
+        let end = self.span.end.min(text.len());
+        let start = self.span.start.min(end);
+        Some(Box::new(std::iter::once(LabeledSpan::new(
+            Some("here".into()),
+            start,
+            end - start,
+        ))))
     }
 }
 
 impl Location {
     /// The location of 1-based `line` and `column` in `text` (a span of one character).
     pub fn at_line_column(file: &str, text: &str, line: usize, column: usize) -> Self {
+        Self::at_line_column_in(file, &Arc::from(text), line, column)
+    }
+
+    /// [`at_line_column`](Self::at_line_column), sharing the text.
+    pub fn at_line_column_in(file: &str, text: &Arc<str>, line: usize, column: usize) -> Self {
         let start: usize = text
             .split_inclusive('\n')
             .take(line.saturating_sub(1))
@@ -55,6 +100,7 @@ impl Location {
             line,
             column,
             span: offset..(offset + 1).min(text.len()),
+            source: Some(Arc::new(NamedSource::new(file, Arc::clone(text)))),
         }
     }
 }
@@ -86,8 +132,18 @@ pub struct CalendarLoadError {
     pub message: String,
 }
 
+impl miette::Diagnostic for CalendarLoadError {
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.location.source_code()
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.location.labels()
+    }
+}
+
 /// A calendar computation that has no answer.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
 pub enum TimeError {
     /// The walk went past [`SEARCH_HORIZON_DAYS`](crate::calendar::SEARCH_HORIZON_DAYS)
     /// days without finding any open time.
@@ -103,6 +159,9 @@ pub enum TimeError {
     /// An instant before 1900 or from 2200 on, given or reached.
     #[error("{0} is outside the supported range 1900-01-01 to 2199-12-31")]
     OutOfRange(Timestamp),
+    /// Unix seconds that are no instant at all (beyond what an instant can represent).
+    #[error("{0} Unix seconds is outside the supported range 1900-01-01 to 2199-12-31")]
+    OutOfRangeSeconds(i64),
     /// An amount of time too large to represent.
     #[error("{0} seconds is too large an amount of business time")]
     Overflow(i128),

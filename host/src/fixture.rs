@@ -23,7 +23,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::case::{Case, CaseError};
-use crate::engine::{DecideError, Policy};
+use crate::policy::{DecideError, Policy};
 
 /// A fixture file, read and checked.
 #[derive(Debug, Clone)]

@@ -1,22 +1,26 @@
 //! Pacto: an SLA and policy engine for customer service.
 //!
+//! Data flows case → timeline → clocks → policy → decision:
+//!
 //! | module | what it holds |
 //! |---|---|
-//! | [`calendar`] | business-hours calendars and business-time arithmetic |
 //! | [`case`] | the support case as a helpdesk sends it (strict JSON) |
 //! | [`timeline`] | facts derived from a case's events: first reply, pauses, reopenings |
+//! | [`calendar`] | business-hours calendars, business-time arithmetic, [`LocalInstant`](calendar::LocalInstant) |
 //! | [`clock`] | the SLA clocks: first response, next response, resolution |
-//! | [`bundle`] | a policy folder: `policy.toml`, the policy, its calendars, limits, digest |
-//! | [`engine`] | [`Engine`] loads bundles into [`Policy`] values that decide cases |
-//! | [`sla`] | the host functions every policy calls: clocks and calendar arithmetic |
-//! | [`guest`] | a Rust policy written for a Wasm component (`pacto-guest`), run natively |
-//! | `rhai_backend` | the Rhai sandbox (private, behind [`Policy`]) |
-//! | `wasm_backend` | the WebAssembly sandbox: wasmtime components, nothing granted (private) |
-//! | [`fixture`] | fixtures: a case, a `now`, the expected part of a decision |
+//! | [`policy`] | [`Policy`], its per-decision [`Context`], [`DecideError`], and the backends: Rhai, Wasm, native |
 //! | [`decision`] | the decision types and the host's checks of what a policy returns |
-//! | [`error`] | typed errors, one enum per operation |
+//! | [`bundle`] | a policy folder: `policy.toml`, the policy, its calendars, limits, digest |
+//! | [`engine`] | [`Engine`] loads bundles into [`Policy`] values |
+//! | [`fixture`] | fixtures: a case, a `now`, the expected part of a decision |
+//! | [`error`] | [`Location`] and the errors of loading calendars and of time arithmetic |
 //!
-//! Data flows case → timeline → clock (and, with the engine, → policy → decision).
+//! ## Cargo features
+//!
+//! - `rhai` (default): Rhai policies.
+//! - `wasm` (default): WebAssembly policies, on wasmtime. Leave it out and wasmtime is
+//!   not built; Rust policies written against `pacto-guest` still run natively
+//!   ([`Policy::from_guest`]).
 
 pub mod bundle;
 pub mod calendar;
@@ -26,21 +30,20 @@ pub mod decision;
 pub mod engine;
 pub mod error;
 pub mod fixture;
-pub mod guest;
-mod rhai_backend;
-pub mod sla;
+pub mod policy;
 pub mod timeline;
-mod wasm_backend;
-mod wit_convert;
 
 pub use bundle::{Bundle, BundleError, Limits};
-pub use calendar::{Calendar, Pauses};
+pub use calendar::{Calendar, LocalInstant, Pauses};
 pub use case::{Case, CaseError};
 pub use clock::{Clock, ClockStatus, Metric};
 pub use decision::{Decision, InvalidDecision, PolicyInfo};
-pub use engine::{DecideError, Engine, LimitExceeded, NativePolicy, Policy};
+pub use engine::Engine;
 pub use error::{CalendarLoadError, Location, TimeError};
-pub use sla::{Sla, SlaError};
+pub use policy::{
+    Context, DecideError, LimitExceeded, NativePolicy, Policy, PolicyFailed, SlaError,
+    UnknownCalendar,
+};
 pub use timeline::Timeline;
 
 /// The guest SDK, re-exported for [`Policy::from_guest`]: the types and the `Policy` trait

@@ -35,6 +35,7 @@
 //! ```
 
 mod days;
+mod instant;
 mod pauses;
 mod range;
 mod spec;
@@ -47,6 +48,7 @@ use std::path::Path;
 use jiff::Timestamp;
 use jiff::tz::{Offset, TimeZone};
 
+pub use self::instant::LocalInstant;
 pub use self::pauses::Pauses;
 pub use self::range::SEARCH_HORIZON_DAYS;
 use self::walk::Limit;
@@ -102,12 +104,7 @@ impl Calendar {
     pub fn load(path: &Path) -> Result<Self, CalendarLoadError> {
         let file = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| CalendarLoadError {
-            location: Location {
-                file: file.clone(),
-                line: 0,
-                column: 0,
-                span: 0..0,
-            },
+            location: Location::file(file.clone()),
             message: format!("cannot read the calendar: {e}"),
         })?;
         spec::parse(&file, &text)
@@ -131,7 +128,7 @@ impl Calendar {
     /// RFC 3339 in the calendar zone's offset at that instant, e.g.
     /// `2026-03-02T14:15:00+01:00` (whole seconds; `+00:00` rather than `Z`).
     pub fn format(&self, at: Timestamp) -> String {
-        crate::decision::LocalInstant::on(self, at).to_string()
+        LocalInstant::on(self, at).to_string()
     }
 
     /// Whether `at` is inside business hours (an instant at a closing time is not).

@@ -5,7 +5,7 @@
 use pacto::pacto_guest::{
     self, Decision, Description, Escalation, Metric, PolicyError, SupportCase, sla,
 };
-use pacto::{DecideError, Engine, Policy};
+use pacto::{DecideError, Engine, Policy, PolicyFailed};
 
 use crate::harness;
 
@@ -55,7 +55,7 @@ fn policy() -> Policy {
 
 fn policy_error(e: DecideError) -> String {
     match e {
-        DecideError::Policy { location, message } => {
+        DecideError::Policy(PolicyFailed { location, message }) => {
             assert!(location.is_none());
             message
         }

@@ -5,31 +5,33 @@
 mod convert;
 mod host_fns;
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rhai::{AST, CallFnOptions, Dynamic, EvalAltResult, Scope};
 
 use crate::bundle::{Bundle, BundleError, Limits};
-use crate::calendar::Calendar;
 use crate::case::Case;
 use crate::decision::PolicyOutput;
-use crate::engine::{Backend, DecideError, LimitExceeded};
 use crate::error::Location;
-use crate::sla::Sla;
-use crate::timeline::Timeline;
+use crate::policy::{Backend, Context, DecideError, LimitExceeded, PolicyFailed, SlaError};
 
 pub(crate) struct RhaiBackend {
     ast: AST,
-    calendars: Arc<BTreeMap<String, Calendar>>,
     limits: Limits,
     file: String,
-    source: String,
-    pool: Mutex<Vec<rhai::Engine>>,
+    source: Arc<str>,
+    pool: Mutex<Vec<Pooled>>,
 }
 
-fn engine(limits: &Limits) -> rhai::Engine {
+/// A Rhai engine with the bundle's limits, and the start of the decision it runs (read
+/// by its progress callback for `timeout_ms`). One caller at a time uses it.
+struct Pooled {
+    engine: rhai::Engine,
+    started: Arc<Mutex<Option<Instant>>>,
+}
+
+fn engine(limits: &Limits) -> Pooled {
     let mut e = rhai::Engine::new();
     e.disable_symbol("eval");
     e.on_print(|_| {});
@@ -43,33 +45,35 @@ fn engine(limits: &Limits) -> rhai::Engine {
     e.set_max_map_size(limits.max_map_size);
     e.set_max_expr_depths(64, 64);
     let timeout = Duration::from_millis(limits.timeout_ms);
+    let started = Arc::new(Mutex::new(None::<Instant>));
+    let watch = Arc::clone(&started);
     e.on_progress(move |ops| {
-        if ops % 512 == 0 && host_fns::elapsed() > timeout {
-            Some(Dynamic::from("timeout"))
-        } else {
-            None
-        }
+        let late = ops % 512 == 0
+            && watch
+                .lock()
+                .ok()
+                .and_then(|s| *s)
+                .is_some_and(|s| s.elapsed() > timeout);
+        late.then(|| Dynamic::from("timeout"))
     });
     host_fns::register(&mut e);
-    e
+    Pooled { engine: e, started }
 }
 
 impl RhaiBackend {
-    pub(crate) fn compile(
-        bundle: &Bundle,
-        calendars: Arc<BTreeMap<String, Calendar>>,
-    ) -> Result<Self, BundleError> {
+    pub(crate) fn compile(bundle: &Bundle) -> Result<Self, BundleError> {
         let file = bundle.entry.display().to_string();
-        let source =
-            String::from_utf8(bundle.entry_bytes.clone()).map_err(|_| BundleError::Read {
+        let source: Arc<str> = std::str::from_utf8(&bundle.entry_bytes)
+            .map_err(|_| BundleError::Read {
                 path: file.clone(),
                 message: "the script is not UTF-8".into(),
-            })?;
+            })?
+            .into();
         let e = engine(&bundle.limits);
-        let ast = e.compile(&source).map_err(|err| {
+        let ast = e.engine.compile(&*source).map_err(|err| {
             let pos = err.position();
             BundleError::Policy {
-                location: Location::at_line_column(
+                location: Location::at_line_column_in(
                     &file,
                     &source,
                     pos.line().unwrap_or(0),
@@ -83,13 +87,12 @@ impl RhaiBackend {
             .any(|f| f.name == "decide" && f.params.len() == 2);
         if !has_decide {
             return Err(BundleError::Policy {
-                location: Location::at_line_column(&file, &source, 1, 1),
+                location: Location::at_line_column_in(&file, &source, 1, 1),
                 message: "the script has no `fn decide(ticket, now)`".into(),
             });
         }
         Ok(RhaiBackend {
             ast,
-            calendars,
             limits: bundle.limits.clone(),
             file,
             source,
@@ -105,38 +108,41 @@ impl RhaiBackend {
             E::ErrorTooManyOperations(_) => LimitExceeded::Operations(l.max_operations).into(),
             E::ErrorTerminated(..) => LimitExceeded::Timeout(l.timeout_ms).into(),
             E::ErrorStackOverflow(_) => LimitExceeded::CallDepth(l.max_call_depth).into(),
-            E::ErrorDataTooLarge(what, _) => {
-                let (what, limit) = if what.contains("string") || what.contains("String") {
-                    ("string", l.max_string_size)
-                } else if what.contains("map") {
-                    ("map", l.max_map_size)
-                } else if what.contains("array") {
-                    ("array", l.max_array_size)
-                } else {
-                    (what.as_str(), 0)
+            // Rhai has one variant for the three caps and names the one it hit with
+            // a fixed label (`eval/data_check.rs`, `packages/`): a lookup of those
+            // labels, whole, not a search of the message
+            E::ErrorDataTooLarge(what, _) => match what.as_str() {
+                "Length of string" => LimitExceeded::StringSize(l.max_string_size),
+                "Size of array/BLOB" | "Size of BLOB" | "Size of array" => {
+                    LimitExceeded::ArraySize(l.max_array_size)
+                }
+                "Size of object map" => LimitExceeded::MapSize(l.max_map_size),
+                _ => LimitExceeded::Data(what.clone()),
+            }
+            .into(),
+            E::ErrorRuntime(value, pos) if value.is::<SlaError>() => {
+                let Some(e) = value.read_lock::<SlaError>().map(|e| e.clone()) else {
+                    return DecideError::policy(value.to_string());
                 };
-                LimitExceeded::DataTooLarge {
-                    what: what.into(),
-                    limit,
-                }
-                .into()
-            }
-            other => {
-                let pos = innermost_position(other);
-                let location = pos.line().map(|line| {
-                    Location::at_line_column(
-                        &self.file,
-                        &self.source,
-                        line,
-                        pos.position().unwrap_or(1),
-                    )
-                });
-                DecideError::Policy {
-                    location,
-                    message: innermost_message(other),
+                match e {
+                    SlaError::Time(t) => DecideError::Time(t),
+                    other => DecideError::Policy(PolicyFailed {
+                        location: self.location(*pos),
+                        message: other.to_string(),
+                    }),
                 }
             }
+            other => DecideError::Policy(PolicyFailed {
+                location: self.location(innermost_position(other)),
+                message: innermost_message(other),
+            }),
         }
+    }
+
+    fn location(&self, pos: rhai::Position) -> Option<Location> {
+        pos.line().map(|line| {
+            Location::at_line_column_in(&self.file, &self.source, line, pos.position().unwrap_or(1))
+        })
     }
 }
 
@@ -170,33 +176,34 @@ fn innermost_message(err: &EvalAltResult) -> String {
 }
 
 impl Backend for RhaiBackend {
-    fn decide(
-        &self,
-        case: &Case,
-        timeline: &Arc<Timeline>,
-        sla: &Sla<'_>,
-    ) -> Result<PolicyOutput, DecideError> {
-        let engine = self
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<PolicyOutput, DecideError> {
+        let pooled = self
             .pool
             .lock()
             .map(|mut p| p.pop())
             .unwrap_or(None)
             .unwrap_or_else(|| engine(&self.limits));
-        let ticket = convert::ticket(case, sla.timeline);
-        let now = sla.now.as_second();
-        let result = host_fns::with_context(&self.calendars, timeline, sla, || {
-            let mut scope = Scope::new();
-            let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
-            engine.call_fn_with_options::<Dynamic>(
-                options,
-                &mut scope,
-                &self.ast,
-                "decide",
-                (ticket, now),
-            )
-        });
+        let ticket = convert::ticket(case, ctx.timeline());
+        let now = ctx.now().as_second();
+        if let Ok(mut started) = pooled.started.lock() {
+            *started = Some(Instant::now());
+        }
+        // a fresh scope and no `eval_ast`: the script's top level never runs, so a call
+        // sees nothing an earlier call left behind
+        let mut scope = Scope::new();
+        let options = CallFnOptions::new()
+            .eval_ast(false)
+            .rewind_scope(true)
+            .with_tag(ctx.clone());
+        let result = pooled.engine.call_fn_with_options::<Dynamic>(
+            options,
+            &mut scope,
+            &self.ast,
+            "decide",
+            (ticket, now),
+        );
         if let Ok(mut pool) = self.pool.lock() {
-            pool.push(engine);
+            pool.push(pooled);
         }
         let value = result.map_err(|e| self.error(&e))?;
         // the direct route is fast; only a malformed decision pays for the JSON detour
@@ -206,11 +213,8 @@ impl Backend for RhaiBackend {
         {
             return Ok(output);
         }
-        let json: serde_json::Value =
-            rhai::serde::from_dynamic(&value).map_err(|e| DecideError::Policy {
-                location: None,
-                message: format!("the decision cannot be read: {e}"),
-            })?;
+        let json: serde_json::Value = rhai::serde::from_dynamic(&value)
+            .map_err(|e| DecideError::policy(format!("the decision cannot be read: {e}")))?;
         Ok(PolicyOutput::from_value(json)?)
     }
 }

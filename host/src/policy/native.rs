@@ -3,10 +3,10 @@
 //!
 //! This is for policies you trust as much as your own service: there is no fuel, memory
 //! cap or timeout. The `sla` functions answer from the same host functions the sandboxes
-//! use ([`Sla`]). Pacto's tests and benchmarks run `rules/standard-wasm`'s rules this way
+//! use ([`Context`](super::Context)). Pacto's tests and benchmarks run `rules/standard-wasm`'s rules this way
 //! as the native floor.
 //!
-//! A panic in the policy ends only that decision, with [`DecideError::Policy`] ("the
+//! A panic in the policy ends only that decision, with [`DecideError::Policy`](super::DecideError::Policy) ("the
 //! policy panicked: …", the panic's message without its location), provided the host is
 //! built with `panic = "unwind"` (the default). The process's panic hook still runs, so
 //! the default hook prints the panic to stderr.
@@ -47,18 +47,15 @@ use std::sync::Arc;
 
 use pacto_guest as wit;
 
+use super::{Backend, Context, DecideError, Policy};
 use crate::calendar::Calendar;
 use crate::case::Case;
-
 use crate::decision::{PolicyInfo, PolicyOutput};
-use crate::engine::{Backend, DecideError, Policy};
-use crate::sla::{OwnedSla, Sla};
-use crate::timeline::Timeline;
 
 mod convert {
     use super::wit;
 
-    crate::wit_convert::conversions!();
+    super::super::wit_convert::conversions!();
 }
 
 impl Policy {
@@ -75,43 +72,32 @@ impl Policy {
             version: described.version,
             digest: digest.into(),
         };
-        let calendars = Arc::new(calendars);
         let backend = GuestBackend::<P> {
-            calendars: Arc::clone(&calendars),
             policy: PhantomData,
         };
-        Policy::from_backend(info, calendars, Box::new(backend))
+        Policy::from_backend(info, Arc::new(calendars), Box::new(backend))
     }
 }
 
 struct GuestBackend<P> {
-    calendars: Arc<BTreeMap<String, Calendar>>,
     policy: PhantomData<fn() -> P>,
 }
 
 impl<P: pacto_guest::Policy> Backend for GuestBackend<P> {
-    fn decide(
-        &self,
-        case: &Case,
-        timeline: &Arc<Timeline>,
-        sla: &Sla<'_>,
-    ) -> Result<PolicyOutput, DecideError> {
-        let ticket = convert::case(case, timeline);
-        let host = Host(OwnedSla::new(&self.calendars, timeline, sla));
-        let now = sla.now.as_second();
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<PolicyOutput, DecideError> {
+        let ticket = convert::case(case, ctx.timeline());
+        let host = Host(ctx.clone());
+        let now = ctx.now().as_second();
         let decided = catch_unwind(AssertUnwindSafe(|| {
             pacto_guest::native::decide::<P>(host, &ticket, now)
         }));
         match decided {
             Ok(Ok(decision)) => Ok(convert::decision(decision)),
-            Ok(Err(e)) => Err(DecideError::Policy {
-                location: None,
-                message: e.message,
-            }),
-            Err(panic) => Err(DecideError::Policy {
-                location: None,
-                message: format!("the policy panicked: {}", panic_message(panic.as_ref())),
-            }),
+            Ok(Err(e)) => Err(DecideError::policy(e.message)),
+            Err(panic) => Err(DecideError::policy(format!(
+                "the policy panicked: {}",
+                panic_message(panic.as_ref())
+            ))),
         }
     }
 }
@@ -125,7 +111,7 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
 }
 
 /// The host functions for one decision, owned so `pacto_guest::native` can hold them.
-struct Host(OwnedSla);
+struct Host(Context);
 
 impl pacto_guest::native::Host for Host {
     fn clock(
@@ -136,8 +122,9 @@ impl pacto_guest::native::Host for Host {
     ) -> Result<wit::Reading, String> {
         let metric = convert::metric_from_wit(metric);
         self.0
-            .with(|sla| sla.clock(metric.as_str(), calendar, minutes))
+            .clock(metric, calendar, minutes)
             .map(|c| convert::reading(&c))
+            .map_err(|e| e.to_string())
     }
 
     fn add_business_minutes(
@@ -147,7 +134,8 @@ impl pacto_guest::native::Host for Host {
         minutes: i64,
     ) -> Result<i64, String> {
         self.0
-            .with(|sla| sla.add_business_minutes(calendar, start, minutes))
+            .add_business_minutes(calendar, start, minutes)
+            .map_err(|e| e.to_string())
     }
 
     fn business_minutes_between(
@@ -157,10 +145,13 @@ impl pacto_guest::native::Host for Host {
         end: i64,
     ) -> Result<i64, String> {
         self.0
-            .with(|sla| sla.business_minutes_between(calendar, start, end))
+            .business_minutes_between(calendar, start, end)
+            .map_err(|e| e.to_string())
     }
 
     fn is_business_time(&self, calendar: &str, at: i64) -> Result<bool, String> {
-        self.0.with(|sla| sla.is_business_time(calendar, at))
+        self.0
+            .is_business_time(calendar, at)
+            .map_err(|e| e.to_string())
     }
 }

@@ -13,10 +13,32 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 use wasmtime::component::Component;
 
+/// A `Hasher` that feeds SHA-256: the engine's compatibility hash as stable bytes,
+/// unlike `DefaultHasher`, whose output may change between Rust releases.
+struct Sha256Hasher(Sha256);
+
+impl Hasher for Sha256Hasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+    fn finish(&self) -> u64 {
+        // never called: the digest is read with `finalize`
+        0
+    }
+}
+
 fn key(engine: &wasmtime::Engine, bytes: &[u8]) -> String {
-    let mut compat = std::collections::hash_map::DefaultHasher::new();
+    let mut compat = Sha256Hasher(Sha256::new());
     engine.precompile_compatibility_hash().hash(&mut compat);
-    format!("{:x}-{:016x}.cwasm", Sha256::digest(bytes), compat.finish())
+    let compat = compat.0.finalize();
+    format!(
+        "{:x}-{}.cwasm",
+        Sha256::digest(bytes),
+        compat[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    )
 }
 
 /// The cache file `component` would have in `dir`.

@@ -2,4 +2,4 @@
 
 use super::bindings::pacto::policy::types as wit;
 
-crate::wit_convert::conversions!();
+crate::policy::wit_convert::conversions!();

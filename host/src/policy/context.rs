@@ -1,0 +1,177 @@
+//! One decision's view of the host, and the host functions every policy has, whatever
+//! its sandbox: `clock`, `add_business_minutes`, `business_minutes_between`,
+//! `is_business_time`.
+//!
+//! [`Policy::decide`](super::Policy::decide) makes one [`Context`] per decision; the
+//! Rhai backend hands it to its host functions as the call's tag, the Wasm backend keeps
+//! it in the store for the length of the call, a native policy borrows it. All the
+//! functions are pure: they read only the case's timeline, `now` and the bundle's
+//! calendars.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+
+use crate::calendar::Calendar;
+use crate::clock::{Clock, Metric, UnknownMetric};
+use crate::error::TimeError;
+use crate::timeline::Timeline;
+
+/// A host function called with arguments it cannot use, or whose computation has no
+/// answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
+pub enum SlaError {
+    /// No calendar by that name in the bundle.
+    #[error(transparent)]
+    UnknownCalendar(#[from] UnknownCalendar),
+    /// Not a metric.
+    #[error(transparent)]
+    UnknownMetric(#[from] UnknownMetric),
+    /// The calendar computation has no answer.
+    #[error(transparent)]
+    Time(#[from] TimeError),
+}
+
+/// A calendar name the bundle does not define.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown calendar `{name}`; the bundle has {}", list_names(.known))]
+pub struct UnknownCalendar {
+    /// The name asked for.
+    pub name: String,
+    /// The bundle's calendars.
+    pub known: Vec<String>,
+}
+
+fn list_names(names: &[String]) -> String {
+    if names.is_empty() {
+        return "no calendars".into();
+    }
+    names
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl From<SlaError> for super::DecideError {
+    /// A time error keeps its kind (`time`); a call the bundle cannot answer (an unknown
+    /// calendar or metric) is the policy's mistake (`policy`).
+    fn from(e: SlaError) -> Self {
+        match e {
+            SlaError::Time(t) => super::DecideError::Time(t),
+            other => super::DecideError::policy(other.to_string()),
+        }
+    }
+}
+
+/// One decision's view of the host: the bundle's calendars, the case's timeline as of
+/// `now`, when the case was opened, and `now`. Cheap to clone (two `Arc`s).
+#[derive(Debug, Clone)]
+pub struct Context {
+    calendars: Arc<BTreeMap<String, Calendar>>,
+    timeline: Arc<Timeline>,
+    opened_at: Timestamp,
+    now: Timestamp,
+}
+
+fn instant(second: i64) -> Result<Timestamp, SlaError> {
+    Timestamp::from_second(second).map_err(|_| TimeError::OutOfRangeSeconds(second).into())
+}
+
+impl Context {
+    /// The view of a case opened at `opened_at`, with `timeline` derived as of `now`.
+    pub fn new(
+        calendars: Arc<BTreeMap<String, Calendar>>,
+        timeline: Arc<Timeline>,
+        opened_at: Timestamp,
+        now: Timestamp,
+    ) -> Self {
+        Context {
+            calendars,
+            timeline,
+            opened_at,
+            now,
+        }
+    }
+
+    /// The decision's `now`.
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    /// The case's derived facts as of `now`.
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+
+    /// The bundle's calendars by name.
+    pub fn calendars(&self) -> &BTreeMap<String, Calendar> {
+        &self.calendars
+    }
+
+    /// The bundle calendar called `name`.
+    pub fn calendar(&self, name: &str) -> Result<&Calendar, SlaError> {
+        self.calendars.get(name).ok_or_else(|| {
+            UnknownCalendar {
+                name: name.to_owned(),
+                known: self.calendars.keys().cloned().collect(),
+            }
+            .into()
+        })
+    }
+
+    /// The SLA clock `metric` with a target of `minutes` business minutes on `calendar`.
+    pub fn clock(&self, metric: Metric, calendar: &str, minutes: i64) -> Result<Clock, SlaError> {
+        let cal = self.calendar(calendar)?;
+        Ok(Clock::measure_since(
+            metric,
+            cal,
+            minutes,
+            self.opened_at,
+            &self.timeline,
+            self.now,
+        )?)
+    }
+
+    /// [`clock`](Self::clock) with the metric by name (`first_response`, …).
+    pub fn clock_named(
+        &self,
+        metric: &str,
+        calendar: &str,
+        minutes: i64,
+    ) -> Result<Clock, SlaError> {
+        self.clock(metric.parse()?, calendar, minutes)
+    }
+
+    /// `minutes` business minutes after `start` (Unix seconds); negative counts back.
+    pub fn add_business_minutes(
+        &self,
+        calendar: &str,
+        start: i64,
+        minutes: i64,
+    ) -> Result<i64, SlaError> {
+        let cal = self.calendar(calendar)?;
+        Ok(cal
+            .add_business_minutes(instant(start)?, minutes)?
+            .as_second())
+    }
+
+    /// Whole business minutes from `start` to `end` (Unix seconds).
+    pub fn business_minutes_between(
+        &self,
+        calendar: &str,
+        start: i64,
+        end: i64,
+    ) -> Result<i64, SlaError> {
+        let cal = self.calendar(calendar)?;
+        Ok(cal.business_minutes_between(instant(start)?, instant(end)?)?)
+    }
+
+    /// Whether `at` (Unix seconds) is inside business hours.
+    pub fn is_business_time(&self, calendar: &str, at: i64) -> Result<bool, SlaError> {
+        let cal = self.calendar(calendar)?;
+        Ok(cal.is_business_time(instant(at)?)?)
+    }
+}

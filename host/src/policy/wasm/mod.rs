@@ -1,0 +1,154 @@
+//! The WebAssembly sandbox: a policy compiled to a component (the WIT world in `wit/`),
+//! run by wasmtime with WASI linked but nothing granted — no files, environment,
+//! arguments or sockets; clocks and randomness replaced by fixed ones; stdout and stderr
+//! captured per decision in bounded sinks.
+//!
+//! **Every decision gets a fresh instance.** A component is linked once at load
+//! (`InstancePre`); each decision makes a new `Store` and instantiates into it from
+//! wasmtime's pooling allocator, whose slots come back with copy-on-write memory images
+//! of the component's initial state. So a guest's globals, heap and output never carry
+//! from one decision to the next, and a trap poisons nothing but the store it happened
+//! in. Per decision: fuel (`[limits] fuel`), a wall-clock deadline through epoch
+//! interruption (`timeout_ms`), and a linear-memory cap (`memory_mb`).
+
+mod cache;
+mod convert;
+mod output;
+mod runtime;
+mod state;
+
+use wasmtime::Store;
+use wasmtime::Trap;
+use wasmtime::component::{HasSelf, Linker};
+
+pub(crate) use self::runtime::WasmRuntime;
+use self::state::HostState;
+use crate::bundle::{Bundle, BundleError, Limits};
+use crate::case::Case;
+use crate::decision::PolicyOutput;
+use crate::error::Location;
+use crate::policy::{Backend, Context, DecideError, LimitExceeded};
+
+mod bindings {
+    #![allow(missing_docs)]
+    wasmtime::component::bindgen!({ path: "../wit", world: "policy" });
+}
+
+pub(crate) struct WasmBackend {
+    runtime: WasmRuntime,
+    pre: bindings::PolicyPre<HostState>,
+    limits: Limits,
+}
+
+impl WasmBackend {
+    pub(crate) fn load(runtime: &WasmRuntime, bundle: &Bundle) -> Result<Self, BundleError> {
+        let file = bundle.entry.display().to_string();
+        let refuse = |message: String| BundleError::Policy {
+            location: Location::file(file.clone()),
+            message,
+        };
+        let engine = runtime.engine();
+        let component = cache::load(engine, &bundle.entry_bytes, runtime.cache_dir())
+            .map_err(|e| refuse(format!("not a usable WebAssembly component: {e:#}")))?;
+        let mut linker = Linker::<HostState>::new(engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| refuse(format!("{e:#}")))?;
+        bindings::Policy::add_to_linker::<_, HasSelf<_>>(&mut linker, |s| s)
+            .map_err(|e| refuse(format!("{e:#}")))?;
+        let pre = linker
+            .instantiate_pre(&component)
+            .map_err(|e| refuse(format!("the component cannot be linked: {e:#}")))?;
+        let pre = bindings::PolicyPre::new(pre).map_err(|e| {
+            refuse(format!(
+                "the component does not export the `pacto:policy/policy` world: {e:#}"
+            ))
+        })?;
+        let backend = WasmBackend {
+            runtime: runtime.clone(),
+            pre,
+            limits: bundle.limits.clone(),
+        };
+        backend.check(bundle).map_err(refuse)?;
+        Ok(backend)
+    }
+
+    /// Build once, fail once: a component that traps while starting, or that is not the
+    /// policy its policy.toml names, is refused at load.
+    fn check(&self, bundle: &Bundle) -> Result<(), String> {
+        let backend = self;
+        let refuse = |message: String| message;
+        let _slot = backend.runtime.slot();
+        let mut store = backend.store(None);
+        let policy = backend.pre.instantiate(&mut store).map_err(|e| {
+            refuse(format!(
+                "the component fails to start: {}",
+                backend.trap(&e, &store)
+            ))
+        })?;
+        let described = policy
+            .call_describe(&mut store)
+            .map_err(|e| refuse(format!("`describe` failed: {}", backend.trap(&e, &store))))?;
+        if described.name != bundle.name || described.version != bundle.version {
+            return Err(refuse(format!(
+                "the component describes itself as `{} {}` but policy.toml says `{} {}`; rebuild it with `pacto build`",
+                described.name, described.version, bundle.name, bundle.version
+            )));
+        }
+        Ok(())
+    }
+
+    /// A new store for one decision, its limits armed (instantiation runs guest code, so
+    /// they must be set before it).
+    fn store(&self, ctx: Option<Context>) -> Store<HostState> {
+        let memory =
+            usize::try_from(self.limits.memory_mb.saturating_mul(1 << 20)).unwrap_or(usize::MAX);
+        let mut store = Store::new(self.runtime.engine(), HostState::new(memory, ctx));
+        store.limiter(|s| &mut s.limiter);
+        // `set_fuel` fails only on an engine without fuel metering, which ours is not
+        let _ = store.set_fuel(self.limits.fuel);
+        store.set_epoch_deadline(self.runtime.epoch_ticks(self.limits.timeout_ms));
+        store.epoch_deadline_trap();
+        store
+    }
+
+    /// What a failed call means: a limit, a guest panic (with its message, from this
+    /// decision's own output), or a trap.
+    fn trap(&self, e: &wasmtime::Error, store: &Store<HostState>) -> DecideError {
+        let l = &self.limits;
+        if store.data().limiter.memory_exceeded {
+            return LimitExceeded::Memory(l.memory_mb).into();
+        }
+        match e.downcast_ref::<Trap>() {
+            Some(Trap::OutOfFuel) => LimitExceeded::Fuel(l.fuel).into(),
+            Some(Trap::Interrupt) => LimitExceeded::Timeout(l.timeout_ms).into(),
+            Some(Trap::StackOverflow) => LimitExceeded::Stack.into(),
+            Some(trap) => {
+                let said = store.data().stderr.text();
+                let said = said.trim();
+                DecideError::policy(match said.rfind("panicked at") {
+                    Some(i) => format!("the policy panicked: {}", said[i..].trim()),
+                    None if !said.is_empty() => format!("the policy trapped ({trap}): {said}"),
+                    None => format!("the policy trapped: {trap}"),
+                })
+            }
+            None => DecideError::policy(format!("{e:#}")),
+        }
+    }
+}
+
+impl Backend for WasmBackend {
+    fn decide(&self, case: &Case, ctx: &Context) -> Result<PolicyOutput, DecideError> {
+        let ticket = convert::case(case, ctx.timeline());
+        let now = ctx.now().as_second();
+        let _slot = self.runtime.slot();
+        let mut store = self.store(Some(ctx.clone()));
+        let policy = self
+            .pre
+            .instantiate(&mut store)
+            .map_err(|e| self.trap(&e, &store))?;
+        match policy.call_decide(&mut store, &ticket, now) {
+            Ok(Ok(decision)) => Ok(convert::decision(decision)),
+            Ok(Err(e)) => Err(DecideError::policy(e.message)),
+            Err(e) => Err(self.trap(&e, &store)),
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! What a guest's store holds for its one decision: a WASI context that grants nothing,
+//! the memory limiter, the decision's output sinks, and its [`Context`], which the `sla`
+//! imports read.
+
+use std::time::Duration;
+
+use rand::SeedableRng;
+use rand::rngs::SmallRng;
+use wasmtime::component::ResourceTable;
+use wasmtime::{ResourceLimiter, StoreLimits, StoreLimitsBuilder};
+use wasmtime_wasi::{
+    HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView,
+};
+
+use super::bindings::pacto::policy::{sla, types};
+use super::convert;
+use super::output::OutputSink;
+use crate::policy::{Context, SlaError};
+
+pub(super) struct HostState {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    pub limiter: Limiter,
+    pub stderr: OutputSink,
+    /// The decision being made, for the `sla` imports.
+    ctx: Option<Context>,
+}
+
+/// `memory_mb` as wasmtime's `StoreLimits`, remembering whether the guest hit it, so a
+/// failed grow is reported as [`LimitExceeded::Memory`](crate::LimitExceeded::Memory)
+/// by type, not by reading the trap's message.
+pub(super) struct Limiter {
+    limits: StoreLimits,
+    pub memory_exceeded: bool,
+}
+
+impl ResourceLimiter for Limiter {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        let allowed = self.limits.memory_growing(current, desired, maximum);
+        if !matches!(allowed, Ok(true)) {
+            self.memory_exceeded = true;
+        }
+        allowed
+    }
+
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        self.limits.table_growing(current, desired, maximum)
+    }
+
+    fn instances(&self) -> usize {
+        self.limits.instances()
+    }
+    fn tables(&self) -> usize {
+        self.limits.tables()
+    }
+    fn memories(&self) -> usize {
+        self.limits.memories()
+    }
+}
+
+/// A clock that never moves: a guest cannot observe real time.
+struct Frozen;
+
+impl HostWallClock for Frozen {
+    fn resolution(&self) -> Duration {
+        Duration::from_secs(1)
+    }
+    fn now(&self) -> Duration {
+        Duration::ZERO
+    }
+}
+
+impl HostMonotonicClock for Frozen {
+    fn resolution(&self) -> u64 {
+        1_000_000_000
+    }
+    fn now(&self) -> u64 {
+        0
+    }
+}
+
+impl HostState {
+    /// A fresh state for one decision (or for the check at load, with no context).
+    pub fn new(memory_bytes: usize, ctx: Option<Context>) -> Self {
+        // stdout goes nowhere, boundedly; stderr is kept for a panic's message
+        let stdout = OutputSink::default();
+        let stderr = OutputSink::default();
+        let wasi = WasiCtxBuilder::new()
+            .stdout(stdout.clone())
+            .stderr(stderr.clone())
+            .wall_clock(Frozen)
+            .monotonic_clock(Frozen)
+            .secure_random(SmallRng::seed_from_u64(0))
+            .insecure_random(SmallRng::seed_from_u64(0))
+            .insecure_random_seed(0)
+            .build();
+        let limits = StoreLimitsBuilder::new()
+            .memory_size(memory_bytes)
+            .trap_on_grow_failure(true)
+            .build();
+        HostState {
+            wasi,
+            table: ResourceTable::new(),
+            limiter: Limiter {
+                limits,
+                memory_exceeded: false,
+            },
+            stderr,
+            ctx,
+        }
+    }
+
+    fn with_context<T>(
+        &self,
+        f: impl FnOnce(&Context) -> Result<T, SlaError>,
+    ) -> Result<T, String> {
+        let ctx = self
+            .ctx
+            .as_ref()
+            .ok_or("sla functions are only available inside `decide`")?;
+        f(ctx).map_err(|e| e.to_string())
+    }
+}
+
+impl WasiView for HostState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl types::Host for HostState {}
+
+impl sla::Host for HostState {
+    fn clock(
+        &mut self,
+        metric: types::Metric,
+        calendar: String,
+        minutes: i64,
+    ) -> Result<types::Reading, String> {
+        let metric = convert::metric_from_wit(metric);
+        self.with_context(|ctx| ctx.clock(metric, &calendar, minutes))
+            .map(|c| convert::reading(&c))
+    }
+
+    fn add_business_minutes(
+        &mut self,
+        calendar: String,
+        start: i64,
+        minutes: i64,
+    ) -> Result<i64, String> {
+        self.with_context(|ctx| ctx.add_business_minutes(&calendar, start, minutes))
+    }
+
+    fn business_minutes_between(
+        &mut self,
+        calendar: String,
+        start: i64,
+        end: i64,
+    ) -> Result<i64, String> {
+        self.with_context(|ctx| ctx.business_minutes_between(&calendar, start, end))
+    }
+
+    fn is_business_time(&mut self, calendar: String, at: i64) -> Result<bool, String> {
+        self.with_context(|ctx| ctx.is_business_time(&calendar, at))
+    }
+}
