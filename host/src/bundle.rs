@@ -391,10 +391,9 @@ impl Bundle {
                 outside(match problem {
                     NotInside::Absolute => format!("is an absolute path; {STAY_INSIDE}"),
                     NotInside::Parent => format!("is outside the bundle; {STAY_INSIDE}"),
-                    NotInside::Empty => format!(
-                        "names no file; give a path relative to the bundle folder, such as \
-                         `calendars/support.toml`"
-                    ),
+                    NotInside::Empty => "names no file; give a path relative to the bundle \
+                                         folder, such as `calendars/support.toml`"
+                        .to_owned(),
                 })
             })?;
             if let Some(real) = files.escapes(raw) {
