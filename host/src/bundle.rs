@@ -384,6 +384,16 @@ impl Bundle {
             }
         }
         // Every path `policy.toml` names stays inside the bundle.
+        let resolves_outside = |key: &str, value: &Spanned<String>, real: &Path| {
+            at(
+                value.span(),
+                format!(
+                    "`{key}`: `{}` is outside the bundle (it resolves to `{}`); {STAY_INSIDE}",
+                    value.get_ref(),
+                    real.display()
+                ),
+            )
+        };
         let inside = |key: &str, value: &Spanned<String>| {
             let raw = value.get_ref();
             let outside = |how: String| at(value.span(), format!("`{key}`: `{raw}` {how}"));
@@ -397,10 +407,7 @@ impl Bundle {
                 })
             })?;
             if let Some(real) = files.escapes(raw) {
-                return Err(outside(format!(
-                    "is outside the bundle (it resolves to `{}`); {STAY_INSIDE}",
-                    real.display()
-                )));
+                return Err(resolves_outside(key, value, &real));
             }
             Ok(rel)
         };
@@ -432,16 +439,8 @@ impl Bundle {
                     ),
                 ));
             }
-            Fetched::Escapes(real) => {
-                return Err(at(
-                    m.entry.span(),
-                    format!(
-                        "`entry`: `{entry_raw}` is outside the bundle (it resolves to `{}`); \
-                         {STAY_INSIDE}",
-                        real.display()
-                    ),
-                ));
-            }
+            // resolved outside after the check above: the folder changed meanwhile
+            Fetched::Escapes(real) => return Err(resolves_outside("entry", &m.entry, &real)),
         };
         let mut digest = Sha256::new();
         let mut feed = |name: &str, data: &[u8]| {
@@ -464,15 +463,7 @@ impl Bundle {
                     ));
                 }
                 Fetched::Escapes(real) => {
-                    return Err(at(
-                        raw.span(),
-                        format!(
-                            "`calendars.{name}`: `{}` is outside the bundle (it resolves to \
-                             `{}`); {STAY_INSIDE}",
-                            raw.get_ref(),
-                            real.display()
-                        ),
-                    ));
+                    return Err(resolves_outside(&format!("calendars.{name}"), raw, &real));
                 }
             };
             let cal_text = String::from_utf8_lossy(&cal_bytes);
