@@ -5,6 +5,7 @@ use std::path::Path;
 use jiff::Timestamp;
 use miette::{Report, miette};
 use pacto::Case;
+use pacto::case::check_integer_literals;
 use serde_json::Value;
 
 use crate::policy_cmd::default_now;
@@ -35,23 +36,135 @@ pub fn read(path: &Path) -> Result<Vec<Line>, Report> {
 }
 
 /// One line: the case and its `now` (given, or the case's last event), or what is wrong.
+///
+/// A line is the wrapper `{"case": …, "now": …}` when its object has a `case` or a `now`
+/// key (a case has neither), and a bare case otherwise. The wrapper takes no other key:
+/// a line mixing `case` with case fields such as `opened_at` is refused, naming them.
 pub fn parse(line: &str) -> Result<(Case, Timestamp), String> {
     let mut value: Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
-    let wrapped = value.get("case").is_some() && value.get("opened_at").is_none();
+    let wrapped = value
+        .as_object()
+        .is_some_and(|o| o.contains_key("case") || o.contains_key("now"));
     if !wrapped {
         let case = Case::from_value(value).map_err(|e| e.to_string())?;
+        // the value has lost integer literals beyond u64: look at the text
+        check_integer_literals(line).map_err(|e| e.to_string())?;
         let now = default_now(&case);
         return Ok((case, now));
+    }
+    if let Some(wrapper) = value.as_object() {
+        let unknown: Vec<String> = wrapper
+            .keys()
+            .filter(|k| *k != "case" && *k != "now")
+            .map(|k| format!("`{k}`"))
+            .collect();
+        if !unknown.is_empty() {
+            let s = if unknown.len() == 1 { "" } else { "s" };
+            return Err(format!(
+                "unknown key{s} {} in the corpus line; expected `case` and `now` \
+                 (a line is a case, or `{{\"case\": {{…}}, \"now\": \"RFC 3339\"}}`)",
+                unknown.join(", ")
+            ));
+        }
     }
     let now = match value.get("now") {
         Some(Value::String(t)) => Some(
             t.parse()
                 .map_err(|_| format!("`now`: `{t}` is not an RFC 3339 instant with an offset"))?,
         ),
+        Some(Value::Null) | None => None,
         Some(_) => return Err("`now`: expected an RFC 3339 string".into()),
-        None => None,
     };
-    let case = Case::from_value(value["case"].take()).map_err(|e| format!("`case`: {e}"))?;
+    let Some(case) = value.get_mut("case").map(Value::take) else {
+        return Err(
+            "missing `case` in the corpus line; expected `{\"case\": {…}, \"now\": \"RFC 3339\"}`"
+                .into(),
+        );
+    };
+    let case = Case::from_value(case).map_err(|e| format!("`case`: {e}"))?;
+    check_integer_literals(line).map_err(|e| {
+        let path = e.path.strip_prefix("case.").unwrap_or(&e.path);
+        format!("`case`: `{path}`: {}", e.message)
+    })?;
     let now = now.unwrap_or_else(|| default_now(&case));
     Ok((case, now))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    const CASE: &str = r#"{"id": "C-1", "opened_at": "2026-03-02T10:15:00+01:00", "priority": "high", "channel": "email", "kind": "complaint", "customer": {"id": "K-1", "tier": "gold"}}"#;
+
+    #[test]
+    fn a_bare_case_and_a_wrapper_both_parse() {
+        let (case, now) = parse(CASE).unwrap();
+        assert_eq!(case.id, "C-1");
+        assert_eq!(now, case.opened_at);
+        let (_, now) = parse(&format!(
+            r#"{{"case": {CASE}, "now": "2026-03-03T00:00:00Z"}}"#
+        ))
+        .unwrap();
+        assert_eq!(now, "2026-03-03T00:00:00Z".parse().unwrap());
+        let (case, now) = parse(&format!(r#"{{"case": {CASE}}}"#)).unwrap();
+        assert_eq!(now, case.opened_at);
+        let (case, now) = parse(&format!(r#"{{"case": {CASE}, "now": null}}"#)).unwrap();
+        assert_eq!(now, case.opened_at);
+    }
+
+    #[test]
+    fn the_wrapper_refuses_unknown_keys_naming_them() {
+        let e = parse(&format!(
+            r#"{{"case": {CASE}, "nwo": "2026-03-03T00:00:00Z"}}"#
+        ))
+        .unwrap_err();
+        assert!(
+            e.starts_with("unknown key `nwo` in the corpus line; expected `case` and `now`"),
+            "{e}"
+        );
+        let e = parse(&format!(
+            r#"{{"case": {CASE}, "opened_at": "2026-03-02T10:15:00+01:00", "id": "C-1"}}"#
+        ))
+        .unwrap_err();
+        assert!(
+            e.starts_with("unknown keys `id`, `opened_at` in the corpus line"),
+            "{e}"
+        );
+        let e = parse(&format!(
+            r#"{{"caes": {CASE}, "now": "2026-03-03T00:00:00Z"}}"#
+        ))
+        .unwrap_err();
+        assert!(e.starts_with("unknown key `caes`"), "{e}");
+        let e = parse(r#"{"now": "2026-03-03T00:00:00Z"}"#).unwrap_err();
+        assert!(e.starts_with("missing `case`"), "{e}");
+    }
+
+    #[test]
+    fn integers_beyond_i64_are_refused_with_their_path() {
+        let big = CASE.replace(
+            r#""tier": "gold"}"#,
+            r#""tier": "gold"}, "attributes": {"n": [1, 100000000000000000000]}"#,
+        );
+        let e = parse(&big).unwrap_err();
+        assert!(
+            e.starts_with("`attributes.n[1]`: `100000000000000000000` is out of range"),
+            "{e}"
+        );
+        let e = parse(&format!(r#"{{"case": {big}}}"#)).unwrap_err();
+        assert!(
+            e.starts_with("`case`: `attributes.n[1]`: `100000000000000000000`"),
+            "{e}"
+        );
+        let lv = CASE.replace(
+            r#""tier": "gold"}"#,
+            r#""tier": "gold", "lifetime_value": 9223372036854775808}"#,
+        );
+        let e = parse(&format!(r#"{{"case": {lv}}}"#)).unwrap_err();
+        assert!(
+            e.starts_with(
+                "`case`: `customer.lifetime_value`: `9223372036854775808` is out of range"
+            ),
+            "{e}"
+        );
+    }
 }

@@ -136,9 +136,15 @@ impl BundleError {
 }
 
 /// A loaded, checked bundle.
+///
+/// From a folder ([`load`](Self::load)), `dir` is the folder as given and `entry`,
+/// `source` are `dir` joined with the paths `policy.toml` names. From memory
+/// ([`from_files`](Self::from_files)) there is no folder: `dir` is empty and `entry`,
+/// `source` are the bundle-relative names (`standard.rhai`), which is also what errors
+/// name as the file.
 #[derive(Debug, Clone)]
 pub struct Bundle {
-    /// The folder.
+    /// The folder (empty for a bundle loaded from memory).
     pub dir: PathBuf,
     /// `name` from `policy.toml`.
     pub name: String,
@@ -146,7 +152,7 @@ pub struct Bundle {
     pub version: String,
     /// Which sandbox runs it.
     pub engine: EngineKind,
-    /// The entry file.
+    /// The entry file (its bundle-relative name for a bundle loaded from memory).
     pub entry: PathBuf,
     /// The entry file's bytes.
     pub entry_bytes: Vec<u8>,
@@ -167,8 +173,111 @@ fn read(path: &Path) -> Result<Vec<u8>, BundleError> {
     })
 }
 
+/// Why a path in `policy.toml` is not a file inside the bundle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NotInside {
+    /// `/x`, `\x` or `C:x`.
+    Absolute,
+    /// Has a `..` component.
+    Parent,
+    /// Names no file (empty, `.`).
+    Empty,
+}
+
+/// `path` as a bundle-relative name: `/`-separated (a `\` separates too, so a bundle
+/// means the same on every system), without `.` components; or why it cannot be one.
+fn relative_name(path: &str) -> Result<String, NotInside> {
+    let bytes = path.as_bytes();
+    let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+    if path.starts_with(['/', '\\']) || drive || Path::new(path).is_absolute() {
+        return Err(NotInside::Absolute);
+    }
+    let mut parts = Vec::new();
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => return Err(NotInside::Parent),
+            _ => parts.push(part),
+        }
+    }
+    if parts.is_empty() {
+        return Err(NotInside::Empty);
+    }
+    Ok(parts.join("/"))
+}
+
+const STAY_INSIDE: &str = "paths must be relative and stay inside the bundle folder";
+
+/// What reading one named file gave.
+enum Fetched {
+    Bytes(Vec<u8>),
+    /// Not there, or not readable: why.
+    Missing(String),
+    /// A symlink (or a path through one) that resolves outside the folder.
+    Escapes(PathBuf),
+}
+
+/// Where a bundle's files come from.
+enum Files<'a> {
+    /// A folder: as given, and canonical (to check that files resolve inside it).
+    Dir { dir: &'a Path, root: PathBuf },
+    /// Bundle-relative names to bytes.
+    Memory(BTreeMap<String, Vec<u8>>),
+}
+
+impl Files<'_> {
+    /// How errors and calendars name the file `raw` (as written in `policy.toml`) whose
+    /// bundle-relative name is `rel`.
+    fn shown(&self, raw: &str, rel: &str) -> String {
+        match self {
+            Files::Dir { dir, .. } => dir.join(raw).display().to_string(),
+            Files::Memory(_) => rel.to_owned(),
+        }
+    }
+
+    /// The path a [`Bundle`] field holds for `raw` / `rel`.
+    fn path(&self, raw: &str, rel: &str) -> PathBuf {
+        match self {
+            Files::Dir { dir, .. } => dir.join(raw),
+            Files::Memory(_) => PathBuf::from(rel),
+        }
+    }
+
+    fn fetch(&self, raw: &str, rel: &str) -> Fetched {
+        match self {
+            Files::Dir { dir, root } => match std::fs::canonicalize(dir.join(raw)) {
+                Err(e) => Fetched::Missing(e.to_string()),
+                Ok(real) if !real.starts_with(root) => Fetched::Escapes(real),
+                Ok(real) => match std::fs::read(&real) {
+                    Ok(bytes) => Fetched::Bytes(bytes),
+                    Err(e) => Fetched::Missing(e.to_string()),
+                },
+            },
+            Files::Memory(files) => match files.get(rel) {
+                Some(bytes) => Fetched::Bytes(bytes.clone()),
+                None => Fetched::Missing("not among the bundle's files".into()),
+            },
+        }
+    }
+
+    /// Where `raw` resolves when that is outside the folder (a folder's symlink); for a
+    /// path that does not exist (yet), or a bundle in memory, nothing.
+    fn escapes(&self, raw: &str) -> Option<PathBuf> {
+        match self {
+            Files::Dir { dir, root } => std::fs::canonicalize(dir.join(raw))
+                .ok()
+                .filter(|real| !real.starts_with(root)),
+            Files::Memory(_) => None,
+        }
+    }
+}
+
 impl Bundle {
     /// Reads and checks the bundle in `dir` (everything but compiling the policy).
+    ///
+    /// It reads the files `policy.toml` names and checks them as
+    /// [`from_files`](Self::from_files) does; besides, each must resolve inside `dir`
+    /// (a symlink that leads out of the folder is refused).
     pub fn load(dir: &Path) -> Result<Bundle, BundleError> {
         Self::load_with(dir, true)
     }
@@ -177,14 +286,90 @@ impl Bundle {
     /// allowed (for `pacto build`, which creates it).
     pub fn load_with(dir: &Path, need_entry: bool) -> Result<Bundle, BundleError> {
         let manifest_path = dir.join("policy.toml");
-        let file = manifest_path.display().to_string();
-        let bytes = read(&manifest_path)?;
+        let manifest = read(&manifest_path)?;
+        let root = std::fs::canonicalize(dir).map_err(|e| BundleError::Read {
+            path: dir.display().to_string(),
+            message: e.to_string(),
+        })?;
+        let files = Files::Dir { dir, root };
+        Self::check(
+            &files,
+            &manifest_path.display().to_string(),
+            manifest,
+            need_entry,
+        )
+    }
+
+    /// Checks a bundle held in memory: file names (bundle-relative, `/`-separated, such
+    /// as `policy.toml` or `calendars/support.toml`) to their bytes. The same files give
+    /// the same bundle, and the same digest, as [`load`](Self::load) of a folder holding
+    /// them; files `policy.toml` does not name (fixtures, READMEs) are ignored.
+    ///
+    /// The bundle has no folder: `dir` is empty, and `entry` and `source` are the names
+    /// `policy.toml` gives (errors name files that way too).
+    ///
+    /// ```
+    /// let bundle = pacto::Bundle::from_files([
+    ///     ("policy.toml", "name = \"p\"\nversion = \"1.0.0\"\nengine = \"rhai\"\nentry = \"p.rhai\"\n"),
+    ///     ("p.rhai", "fn decide(ticket, now) { #{ deadlines: [], notes: [] } }"),
+    /// ])?;
+    /// assert_eq!(bundle.entry, std::path::Path::new("p.rhai"));
+    /// assert!(bundle.digest.starts_with("sha256:"));
+    /// # Ok::<(), pacto::BundleError>(())
+    /// ```
+    pub fn from_files<N, B>(files: impl IntoIterator<Item = (N, B)>) -> Result<Bundle, BundleError>
+    where
+        N: Into<String>,
+        B: Into<Vec<u8>>,
+    {
+        let mut by_name = BTreeMap::new();
+        for (name, bytes) in files {
+            let name: String = name.into();
+            let whole_file = |message: String| BundleError::Manifest {
+                location: Location {
+                    file: name.clone(),
+                    line: 0,
+                    column: 0,
+                    span: 0..0,
+                },
+                message,
+            };
+            let rel = relative_name(&name).map_err(|_| {
+                whole_file(format!(
+                    "file name `{name}` is not a path inside the bundle; use a relative \
+                     path with `/`, such as `calendars/support.toml`"
+                ))
+            })?;
+            if by_name.insert(rel.clone(), bytes.into()).is_some() {
+                return Err(whole_file(format!(
+                    "file `{rel}` is given twice; give each file once"
+                )));
+            }
+        }
+        let manifest = by_name
+            .get("policy.toml")
+            .cloned()
+            .ok_or_else(|| BundleError::Read {
+                path: "policy.toml".into(),
+                message: "not among the bundle's files; a bundle needs a `policy.toml`".into(),
+            })?;
+        Self::check(&Files::Memory(by_name), "policy.toml", manifest, true)
+    }
+
+    /// Parses `policy.toml` (`manifest`, named `file` in errors), reads and checks what it
+    /// names from `files`.
+    fn check(
+        files: &Files<'_>,
+        file: &str,
+        bytes: Vec<u8>,
+        need_entry: bool,
+    ) -> Result<Bundle, BundleError> {
         let text = String::from_utf8(bytes.clone()).map_err(|_| BundleError::Read {
-            path: file.clone(),
+            path: file.to_owned(),
             message: "not UTF-8".into(),
         })?;
         let at = |span: std::ops::Range<usize>, message: String| BundleError::Manifest {
-            location: Location::in_text(&file, &text, span),
+            location: Location::in_text(file, &text, span),
             message,
         };
         let m: Manifest = toml::from_str(&text)
@@ -198,11 +383,49 @@ impl Bundle {
                 return Err(at(value.span(), format!("`{field}` must not be empty")));
             }
         }
-        let entry = dir.join(m.entry.get_ref());
-        let entry_bytes = match std::fs::read(&entry) {
-            Ok(b) => b,
-            Err(_) if !need_entry => Vec::new(),
-            Err(e) => {
+        // Every path `policy.toml` names stays inside the bundle.
+        let resolves_outside = |key: &str, value: &Spanned<String>, real: &Path| {
+            at(
+                value.span(),
+                format!(
+                    "`{key}`: `{}` is outside the bundle (it resolves to `{}`); {STAY_INSIDE}",
+                    value.get_ref(),
+                    real.display()
+                ),
+            )
+        };
+        let inside = |key: &str, value: &Spanned<String>| {
+            let raw = value.get_ref();
+            let outside = |how: String| at(value.span(), format!("`{key}`: `{raw}` {how}"));
+            let rel = relative_name(raw).map_err(|problem| {
+                outside(match problem {
+                    NotInside::Absolute => format!("is an absolute path; {STAY_INSIDE}"),
+                    NotInside::Parent => format!("is outside the bundle; {STAY_INSIDE}"),
+                    NotInside::Empty => "names no file; give a path relative to the bundle \
+                                         folder, such as `calendars/support.toml`"
+                        .to_owned(),
+                })
+            })?;
+            if let Some(real) = files.escapes(raw) {
+                return Err(resolves_outside(key, value, &real));
+            }
+            Ok(rel)
+        };
+        let entry_rel = inside("entry", &m.entry)?;
+        let source = match &m.source {
+            Some(s) => Some(files.path(s.get_ref(), &inside("source", s)?)),
+            None => None,
+        };
+        let mut calendar_rels = Vec::with_capacity(m.calendars.len());
+        for (name, rel) in &m.calendars {
+            calendar_rels.push(inside(&format!("calendars.{name}"), rel)?);
+        }
+
+        let entry_raw = m.entry.get_ref();
+        let entry_bytes = match files.fetch(entry_raw, &entry_rel) {
+            Fetched::Bytes(b) => b,
+            Fetched::Missing(_) if !need_entry => Vec::new(),
+            Fetched::Missing(why) => {
                 let hint = if *m.engine.get_ref() == EngineKind::Wasm {
                     "; build it with `pacto build`"
                 } else {
@@ -210,9 +433,14 @@ impl Bundle {
                 };
                 return Err(at(
                     m.entry.span(),
-                    format!("entry `{}` cannot be read: {e}{hint}", entry.display()),
+                    format!(
+                        "entry `{}` cannot be read: {why}{hint}",
+                        files.shown(entry_raw, &entry_rel)
+                    ),
                 ));
             }
+            // resolved outside after the check above: the folder changed meanwhile
+            Fetched::Escapes(real) => return Err(resolves_outside("entry", &m.entry, &real)),
         };
         let mut digest = Sha256::new();
         let mut feed = |name: &str, data: &[u8]| {
@@ -222,25 +450,25 @@ impl Bundle {
             digest.update(data);
         };
         feed("policy.toml", &bytes);
-        feed(m.entry.get_ref(), &entry_bytes);
+        feed(entry_raw, &entry_bytes);
         let mut calendars = BTreeMap::new();
-        for (name, rel) in &m.calendars {
-            let path = dir.join(rel.get_ref());
-            let cal_bytes = std::fs::read(&path).map_err(|e| {
-                at(
-                    rel.span(),
-                    format!(
-                        "calendar `{name}`: `{}` cannot be read: {e}",
-                        path.display()
-                    ),
-                )
-            })?;
+        for ((name, raw), rel) in m.calendars.iter().zip(&calendar_rels) {
+            let shown = files.shown(raw.get_ref(), rel);
+            let cal_bytes = match files.fetch(raw.get_ref(), rel) {
+                Fetched::Bytes(b) => b,
+                Fetched::Missing(why) => {
+                    return Err(at(
+                        raw.span(),
+                        format!("calendar `{name}`: `{shown}` cannot be read: {why}"),
+                    ));
+                }
+                Fetched::Escapes(real) => {
+                    return Err(resolves_outside(&format!("calendars.{name}"), raw, &real));
+                }
+            };
             let cal_text = String::from_utf8_lossy(&cal_bytes);
-            calendars.insert(
-                name.clone(),
-                Calendar::from_toml(&path.display().to_string(), &cal_text)?,
-            );
-            feed(rel.get_ref(), &cal_bytes);
+            calendars.insert(name.clone(), Calendar::from_toml(&shown, &cal_text)?);
+            feed(raw.get_ref(), &cal_bytes);
         }
         let limits = m.limits;
         if limits.timeout_ms == 0
@@ -251,17 +479,144 @@ impl Bundle {
             let span = text.find("[limits]").map_or(0..0, |i| i..i + 8);
             return Err(at(span, "limits must be greater than 0".into()));
         }
+        let (dir, entry) = match files {
+            Files::Dir { dir, .. } => (dir.to_path_buf(), dir.join(entry_raw)),
+            Files::Memory(_) => (PathBuf::new(), PathBuf::from(&entry_rel)),
+        };
         Ok(Bundle {
-            dir: dir.to_owned(),
+            dir,
             name: m.name.into_inner(),
             version: m.version.into_inner(),
             engine: m.engine.into_inner(),
             entry,
             entry_bytes,
-            source: m.source.map(|s| dir.join(s.into_inner())),
+            source,
             calendars,
             limits,
             digest: format!("sha256:{:x}", digest.finalize()),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POLICY: &str =
+        "name = \"p\"\nversion = \"1.0.0\"\nengine = \"rhai\"\nentry = \"p.rhai\"\n";
+    const SCRIPT: &str = "fn decide(ticket, now) { #{ deadlines: [], notes: [] } }";
+    const CALENDAR: &str = "timezone = \"UTC\"\nmon = [\"09:00-17:00\"]\n";
+
+    fn manifest_error(result: Result<Bundle, BundleError>) -> (Location, String) {
+        match result {
+            Err(BundleError::Manifest { location, message }) => (location, message),
+            other => panic!("expected a manifest error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn relative_names_are_normalized_and_escapes_refused() {
+        assert_eq!(relative_name("a/./b.toml"), Ok("a/b.toml".into()));
+        assert_eq!(relative_name("./p.rhai"), Ok("p.rhai".into()));
+        assert_eq!(relative_name("a\\b.toml"), Ok("a/b.toml".into()));
+        assert_eq!(relative_name("/etc/x"), Err(NotInside::Absolute));
+        assert_eq!(relative_name("\\x"), Err(NotInside::Absolute));
+        assert_eq!(relative_name("C:x"), Err(NotInside::Absolute));
+        assert_eq!(relative_name("../x"), Err(NotInside::Parent));
+        assert_eq!(relative_name("a/../../x"), Err(NotInside::Parent));
+        assert_eq!(relative_name("a\\..\\x"), Err(NotInside::Parent));
+        assert_eq!(relative_name("."), Err(NotInside::Empty));
+        assert_eq!(relative_name(""), Err(NotInside::Empty));
+    }
+
+    #[test]
+    fn from_files_loads_a_bundle_with_relative_names() {
+        let policy = format!("{POLICY}[calendars]\nsupport = \"./calendars/s.toml\"\n");
+        let bundle = Bundle::from_files([
+            ("policy.toml", policy.as_str()),
+            ("p.rhai", SCRIPT),
+            ("calendars/s.toml", CALENDAR),
+            ("fixtures/ignored.json", "not even json"),
+        ])
+        .unwrap();
+        assert_eq!(bundle.dir, PathBuf::new());
+        assert_eq!(bundle.entry, PathBuf::from("p.rhai"));
+        assert_eq!(bundle.entry_bytes, SCRIPT.as_bytes());
+        assert!(bundle.calendars.contains_key("support"));
+        assert_eq!(bundle.source, None);
+    }
+
+    #[test]
+    fn from_files_names_what_is_missing() {
+        let e = Bundle::from_files([("p.rhai", SCRIPT)]).unwrap_err();
+        assert!(
+            matches!(&e, BundleError::Read { path, .. } if path == "policy.toml"),
+            "{e}"
+        );
+        let (location, message) = manifest_error(Bundle::from_files([("policy.toml", POLICY)]));
+        assert_eq!((location.file.as_str(), location.line), ("policy.toml", 4));
+        assert!(
+            message.contains("entry `p.rhai` cannot be read: not among the bundle's files"),
+            "{message}"
+        );
+        let (location, message) = manifest_error(Bundle::from_files([
+            ("policy.toml", POLICY),
+            ("../p.rhai", SCRIPT),
+        ]));
+        assert_eq!(location.file, "../p.rhai");
+        assert!(
+            message.contains("file name `../p.rhai` is not a path inside"),
+            "{message}"
+        );
+        let (_, message) = manifest_error(Bundle::from_files([
+            ("policy.toml", POLICY),
+            ("p.rhai", SCRIPT),
+            ("./p.rhai", SCRIPT),
+        ]));
+        assert!(
+            message.contains("file `p.rhai` is given twice"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn paths_in_policy_toml_must_stay_inside_the_bundle() {
+        for (policy, key, value) in [
+            (
+                POLICY.replace("\"p.rhai\"", "\"/etc/p.rhai\""),
+                "entry",
+                "/etc/p.rhai",
+            ),
+            (
+                POLICY.replace("\"p.rhai\"", "\"../p.rhai\""),
+                "entry",
+                "../p.rhai",
+            ),
+            (
+                format!("{POLICY}source = \"../guest\"\n"),
+                "source",
+                "../guest",
+            ),
+            (
+                format!("{POLICY}[calendars]\nsupport = \"../x.toml\"\n"),
+                "calendars.support",
+                "../x.toml",
+            ),
+        ] {
+            let (location, message) = manifest_error(Bundle::from_files([
+                ("policy.toml", policy.as_str()),
+                ("p.rhai", SCRIPT),
+            ]));
+            assert!(
+                message.starts_with(&format!("`{key}`: `{value}` is ")),
+                "{key}: {message}"
+            );
+            assert!(
+                message.contains("paths must be relative and stay inside"),
+                "{message}"
+            );
+            let line = policy.lines().position(|l| l.contains(value)).unwrap() + 1;
+            assert_eq!(location.line, line, "{key}: {message}");
+        }
     }
 }

@@ -88,8 +88,9 @@ pub struct Customer {
     /// A colleague rather than an external customer.
     #[serde(default)]
     pub internal: bool,
-    /// Lifetime value in minor units of the business's currency.
-    #[serde(default)]
+    /// Lifetime value in minor units of the business's currency; at most `i64::MAX`
+    /// (see [`MAX_EXACT_INTEGER`]).
+    #[serde(default, deserialize_with = "exact_amount")]
     pub lifetime_value: u64,
     /// SLA breaches on this customer's cases in the last 90 days.
     #[serde(default)]
@@ -103,7 +104,8 @@ pub struct Customer {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Order {
-    /// Value in minor units (cents).
+    /// Value in minor units (cents); at most `i64::MAX` (see [`MAX_EXACT_INTEGER`]).
+    #[serde(deserialize_with = "exact_amount")]
     pub value: u64,
     /// ISO 4217 code, e.g. `EUR`.
     pub currency: String,
@@ -194,7 +196,8 @@ pub struct Case {
     /// Free tags.
     #[serde(default)]
     pub tags: Vec<String>,
-    /// Free attributes.
+    /// Free attributes: any JSON, except integers outside `i64` (see
+    /// [`MAX_EXACT_INTEGER`]).
     #[serde(default)]
     pub attributes: BTreeMap<String, serde_json::Value>,
 }
@@ -238,24 +241,35 @@ impl Case {
     }
 
     /// Parses and checks a case from JSON text.
+    ///
+    /// Besides what [`validate`](Self::validate) checks, an integer literal outside `i64`
+    /// anywhere in the text is refused with its path, line and column (JSON readers turn
+    /// one beyond `u64` into an inexact float, which no later check can tell apart).
     pub fn from_json(text: &str) -> Result<Case, CaseError> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let case: Case = serde_path_to_error::deserialize(de).map_err(|e| {
-            let inner = e.inner();
+        let json_error = |path: String, inner: &serde_json::Error| {
             let suffix = format!(" at line {} column {}", inner.line(), inner.column());
             let msg = inner.to_string();
             CaseError {
-                path: e.path().to_string(),
+                path,
                 line: inner.line(),
                 column: inner.column(),
                 message: msg.strip_suffix(&suffix).unwrap_or(&msg).to_owned(),
             }
-        })?;
+        };
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let case: Case = serde_path_to_error::deserialize(&mut *de)
+            .map_err(|e| json_error(e.path().to_string(), e.inner()))?;
+        de.end().map_err(|e| json_error(".".into(), &e))?;
+        check_integer_literals(text)?;
         case.validate()?;
         Ok(case)
     }
 
     /// Parses and checks a case from a JSON value (a line of a corpus, a fixture's `case`).
+    ///
+    /// A [`serde_json::Value`] has already turned an integer literal beyond `u64` into a
+    /// float; run [`check_integer_literals`] on the text it came from to refuse those too
+    /// ([`from_json`](Self::from_json) does).
     pub fn from_value(value: serde_json::Value) -> Result<Case, CaseError> {
         let case: Case = serde_path_to_error::deserialize(value).map_err(|e| CaseError {
             path: e.path().to_string(),
@@ -268,7 +282,9 @@ impl Case {
     }
 
     /// Checks what the types alone do not: non-empty ids, currency codes, scores within
-    /// their scale.
+    /// their scale, and integers every backend carries exactly (`customer.lifetime_value`,
+    /// `order.value` and any integer in `attributes` within `i64`; see
+    /// [`MAX_EXACT_INTEGER`]). A case built in Rust is checked the same way.
     pub fn validate(&self) -> Result<(), CaseError> {
         let err = |path: String, message: String| {
             Err(CaseError {
@@ -283,6 +299,26 @@ impl Case {
         }
         if self.customer.id.trim().is_empty() {
             return err("customer.id".into(), "must not be empty".into());
+        }
+        if self.customer.lifetime_value > MAX_EXACT_INTEGER {
+            return err(
+                "customer.lifetime_value".into(),
+                amount_out_of_range(self.customer.lifetime_value),
+            );
+        }
+        if let Some(order) = &self.order
+            && order.value > MAX_EXACT_INTEGER
+        {
+            return err("order.value".into(), amount_out_of_range(order.value));
+        }
+        for (key, value) in &self.attributes {
+            if let Some((steps, n)) = find_inexact_integer(value) {
+                let mut path = format!("attributes.{key}");
+                for step in steps.iter().rev() {
+                    step.push_to(&mut path);
+                }
+                return err(path, integer_out_of_range(&n.to_string()));
+            }
         }
         if let Some(order) = &self.order
             && !is_currency_code(&order.currency)
@@ -309,6 +345,282 @@ impl Case {
             }
         }
         Ok(())
+    }
+}
+
+/// The largest integer a case carries: `i64::MAX`. Rhai's integers are `i64`, so a larger
+/// one could reach a Rhai policy only clamped or rounded to a float; a case holding one
+/// (`customer.lifetime_value`, `order.value`, an integer in `attributes`) is refused as
+/// bad input instead. Attribute integers may be negative down to `i64::MIN`; floats are
+/// carried as they are (`f64` in every backend).
+pub const MAX_EXACT_INTEGER: u64 = i64::MAX.unsigned_abs();
+
+fn amount_out_of_range(shown: impl fmt::Display) -> String {
+    format!(
+        "`{shown}` is out of range; expected an integer from 0 to {MAX_EXACT_INTEGER}, \
+         the largest every backend carries exactly"
+    )
+}
+
+fn integer_out_of_range(shown: &str) -> String {
+    format!(
+        "`{shown}` is out of range; expected an integer from {} to {}, the range every \
+         backend carries exactly (send larger numbers as strings)",
+        i64::MIN,
+        i64::MAX
+    )
+}
+
+/// Deserializes a money amount: an integer from 0 to [`MAX_EXACT_INTEGER`].
+fn exact_amount<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    struct Amount;
+    impl serde::de::Visitor<'_> for Amount {
+        type Value = u64;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "an integer from 0 to {MAX_EXACT_INTEGER}")
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<u64, E> {
+            if v <= MAX_EXACT_INTEGER {
+                Ok(v)
+            } else {
+                Err(E::custom(amount_out_of_range(v)))
+            }
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<u64, E> {
+            u64::try_from(v).map_err(|_| E::custom(amount_out_of_range(v)))
+        }
+
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<u64, E> {
+            if v < 0.0 || v > MAX_EXACT_INTEGER as f64 {
+                Err(E::custom(amount_out_of_range(format_args!("{v:?}"))))
+            } else {
+                Err(E::custom(format!(
+                    "`{v:?}` is not an integer; expected an integer from 0 to \
+                     {MAX_EXACT_INTEGER} (an amount in minor units, such as cents)"
+                )))
+            }
+        }
+    }
+    d.deserialize_u64(Amount)
+}
+
+/// One step of a JSON path.
+enum Step<'a> {
+    Key(std::borrow::Cow<'a, str>),
+    Index(usize),
+}
+
+impl Step<'_> {
+    /// Appends the step as `serde_path_to_error` writes it: `.key` or `[index]`.
+    fn push_to(&self, path: &mut String) {
+        match self {
+            Step::Key(k) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+            }
+            Step::Index(i) => {
+                path.push('[');
+                path.push_str(&i.to_string());
+                path.push(']');
+            }
+        }
+    }
+}
+
+/// The first integer in `value` above `i64::MAX` (serde_json keeps those as `u64`), with
+/// the steps to it, innermost first.
+fn find_inexact_integer(value: &serde_json::Value) -> Option<(Vec<Step<'_>>, &serde_json::Number)> {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.as_u64().is_some_and(|u| u > MAX_EXACT_INTEGER) => {
+            Some((Vec::new(), n))
+        }
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| {
+            let (mut steps, n) = find_inexact_integer(v)?;
+            steps.push(Step::Index(i));
+            Some((steps, n))
+        }),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let (mut steps, n) = find_inexact_integer(v)?;
+            steps.push(Step::Key(k.as_str().into()));
+            Some((steps, n))
+        }),
+        _ => None,
+    }
+}
+
+/// Refuses an integer literal outside `i64` anywhere in the JSON `text`, naming its path
+/// (from the root of `text`), line and column.
+///
+/// A JSON reader without arbitrary precision keeps an integer beyond `u64` only as the
+/// nearest float, so once parsed it cannot be told from a float literal: this looks at the
+/// text itself. [`Case::from_json`] runs it; a caller that parses a case from a
+/// [`serde_json::Value`] runs it on the text the value came from. Text that is not valid
+/// JSON is not this function's concern: it stops early and reports nothing.
+///
+/// ```
+/// let err = pacto::case::check_integer_literals(r#"{"attributes": {"codes": [1, 2.5, -3, 99999999999999999999]}}"#)
+///     .unwrap_err();
+/// assert_eq!(err.path, "attributes.codes[3]");
+/// assert!(pacto::case::check_integer_literals(r#"{"a": [-9223372036854775808, 1.5e300]}"#).is_ok());
+/// ```
+pub fn check_integer_literals(text: &str) -> Result<(), CaseError> {
+    let mut scan = Scan {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+        path: Vec::new(),
+    };
+    match scan.value() {
+        None => Ok(()),
+        Some((offset, literal)) => {
+            let mut path = String::new();
+            for step in &scan.path {
+                step.push_to(&mut path);
+            }
+            if path.is_empty() {
+                path.push('.');
+            }
+            let at = crate::error::Location::in_text("", text, offset..offset);
+            Err(CaseError {
+                path,
+                line: at.line,
+                column: at.column,
+                message: integer_out_of_range(literal),
+            })
+        }
+    }
+}
+
+/// A walk over JSON text that only looks for integer literals, keeping the path to them.
+struct Scan<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+    path: Vec<Step<'a>>,
+}
+
+impl<'a> Scan<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn skip_space(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+            self.at += 1;
+        }
+    }
+
+    /// At a `"`: the string's raw contents, leaving `at` after the closing quote.
+    fn string(&mut self) -> &'a str {
+        let start = self.at + 1;
+        let mut end = start;
+        while let Some(&b) = self.bytes.get(end) {
+            match b {
+                b'\\' => end += 2,
+                b'"' => break,
+                _ => end += 1,
+            }
+        }
+        self.at = end + 1;
+        self.text.get(start..end).unwrap_or("")
+    }
+
+    /// Walks one value; on an integer literal outside `i64`, its offset and text, with
+    /// `path` left pointing at it.
+    fn value(&mut self) -> Option<(usize, &'a str)> {
+        self.skip_space();
+        match self.peek()? {
+            b'{' => {
+                self.at += 1;
+                loop {
+                    self.skip_space();
+                    match self.peek()? {
+                        b'}' => {
+                            self.at += 1;
+                            return None;
+                        }
+                        b',' => self.at += 1,
+                        b'"' => {
+                            let raw = self.string();
+                            let key = if raw.contains('\\') {
+                                serde_json::from_str::<String>(&format!("\"{raw}\""))
+                                    .map_or(raw.into(), Into::into)
+                            } else {
+                                raw.into()
+                            };
+                            self.skip_space();
+                            if self.peek() != Some(b':') {
+                                return None;
+                            }
+                            self.at += 1;
+                            self.path.push(Step::Key(key));
+                            if let Some(found) = self.value() {
+                                return Some(found);
+                            }
+                            self.path.pop();
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            b'[' => {
+                self.at += 1;
+                let mut index = 0;
+                loop {
+                    self.skip_space();
+                    match self.peek()? {
+                        b']' => {
+                            self.at += 1;
+                            return None;
+                        }
+                        b',' => {
+                            self.at += 1;
+                            index += 1;
+                        }
+                        _ => {
+                            let before = self.at;
+                            self.path.push(Step::Index(index));
+                            if let Some(found) = self.value() {
+                                return Some(found);
+                            }
+                            self.path.pop();
+                            if self.at == before {
+                                return None;
+                            }
+                        }
+                    }
+                }
+            }
+            b'"' => {
+                self.string();
+                None
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = self.at;
+                while matches!(
+                    self.peek(),
+                    Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                ) {
+                    self.at += 1;
+                }
+                let literal = self.text.get(start..self.at).unwrap_or("");
+                let integer = !literal.contains(['.', 'e', 'E'])
+                    && literal.bytes().any(|b| b.is_ascii_digit());
+                (integer && literal.parse::<i64>().is_err()).then_some((start, literal))
+            }
+            _ => {
+                while matches!(self.peek(), Some(b'a'..=b'z')) {
+                    self.at += 1;
+                }
+                None
+            }
+        }
     }
 }
 
@@ -423,5 +735,131 @@ mod tests {
         assert_eq!(err(&with("events.7.score", "6")).path, "events[7].score");
         assert_eq!(err(&with("id", "\"\"")).path, "id");
         assert!(err("{").message.contains("EOF"));
+    }
+
+    /// The design example with `attributes` replaced by the raw JSON text `raw`.
+    fn with_attributes(raw: &str) -> String {
+        let text = DESIGN_EXAMPLE.replace(
+            r#""attributes": {"region": "es"}"#,
+            &format!(r#""attributes": {raw}"#),
+        );
+        assert_ne!(text, DESIGN_EXAMPLE);
+        text
+    }
+
+    #[test]
+    fn amounts_above_i64_are_refused_with_their_path() {
+        let e = err(&with("customer.lifetime_value", "9223372036854775808"));
+        assert_eq!(e.path, "customer.lifetime_value");
+        assert!(e.line > 0, "{e:?}");
+        assert!(
+            e.message.contains("`9223372036854775808` is out of range"),
+            "{e}"
+        );
+        assert!(e.message.contains("from 0 to 9223372036854775807"), "{e}");
+        let e = err(&with("order.value", "18446744073709551615"));
+        assert_eq!(e.path, "order.value");
+        let e = err(&with("order.value", "100000000000000000000"));
+        assert_eq!(e.path, "order.value");
+        assert!(e.message.contains("out of range"), "{e}");
+        let e = err(&with("order.value", "12.5"));
+        assert_eq!(e.path, "order.value");
+        assert!(e.message.contains("`12.5` is not an integer"), "{e}");
+        let e = err(&with("order.value", "-5"));
+        assert!(e.message.contains("`-5` is out of range"), "{e}");
+        let case = Case::from_json(&with("customer.lifetime_value", "9223372036854775807"))
+            .expect("i64::MAX is carried exactly");
+        assert_eq!(case.customer.lifetime_value, MAX_EXACT_INTEGER);
+    }
+
+    #[test]
+    fn attribute_integers_outside_i64_are_refused_with_their_path() {
+        let text = with(
+            "attributes",
+            r#"{"region": "es", "limits": {"min": -9223372036854775808, "max": 9223372036854775808}}"#,
+        );
+        let e = err(&text);
+        assert_eq!(e.path, "attributes.limits.max");
+        assert!(e.line > 0 && e.column > 0, "{e:?}");
+        assert!(
+            e.message.contains("`9223372036854775808` is out of range"),
+            "{e}"
+        );
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let e = Case::from_value(value).unwrap_err();
+        assert_eq!(e.path, "attributes.limits.max");
+        assert!(e.message.contains("send larger numbers as strings"), "{e}");
+
+        let text = with("attributes", r#"{"codes": [1, 2, 18446744073709551615]}"#);
+        assert_eq!(err(&text).path, "attributes.codes[2]");
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            Case::from_value(value).unwrap_err().path,
+            "attributes.codes[2]"
+        );
+
+        // Beyond u64 a JSON value holds only a rounded float: the text is checked.
+        let e = err(&with_attributes(
+            r#"{"deep": [{"x": [0, -99999999999999999999]}]}"#,
+        ));
+        assert_eq!(e.path, "attributes.deep[0].x[1]");
+        let e = err(&with_attributes(r#"{"a\"b": 100000000000000000000}"#));
+        assert_eq!(e.path, "attributes.a\"b");
+    }
+
+    #[test]
+    fn attribute_floats_and_i64_bounds_are_carried() {
+        let text = with(
+            "attributes",
+            r#"{"min": -9223372036854775808, "max": 9223372036854775807, "ratio": 0.25, "big": 1e300, "list": [1.5, "9223372036854775808"]}"#,
+        );
+        let case = Case::from_json(&text).unwrap();
+        assert_eq!(case.attributes["max"], serde_json::json!(i64::MAX));
+        assert_eq!(case.attributes["big"], serde_json::json!(1e300));
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(Case::from_value(value).unwrap(), case);
+    }
+
+    #[test]
+    fn a_case_built_in_rust_is_checked_the_same_way() {
+        let mut case = Case::from_json(DESIGN_EXAMPLE).unwrap();
+        case.customer.lifetime_value = u64::MAX;
+        assert_eq!(case.validate().unwrap_err().path, "customer.lifetime_value");
+        case.customer.lifetime_value = 0;
+        if let Some(order) = &mut case.order {
+            order.value = u64::MAX;
+        }
+        assert_eq!(case.validate().unwrap_err().path, "order.value");
+        if let Some(order) = &mut case.order {
+            order.value = 1;
+        }
+        case.attributes
+            .insert("limits".into(), serde_json::json!({"max": u64::MAX}));
+        assert_eq!(case.validate().unwrap_err().path, "attributes.limits.max");
+    }
+
+    #[test]
+    fn trailing_text_after_the_case_is_refused() {
+        let e = err(&format!("{DESIGN_EXAMPLE} {{}}"));
+        assert!(e.message.contains("trailing characters"), "{e}");
+    }
+
+    #[test]
+    fn the_literal_scan_stops_on_broken_text_without_panicking() {
+        for text in [
+            "",
+            "[",
+            "{\"a\"",
+            "[1,",
+            "{\"a\" 1}",
+            "[\"\\",
+            "[:]",
+            "-",
+            "{\"x\": [tru",
+        ] {
+            assert!(check_integer_literals(text).is_ok(), "{text}");
+        }
+        let e = check_integer_literals("99999999999999999999").unwrap_err();
+        assert_eq!(e.path, ".");
     }
 }

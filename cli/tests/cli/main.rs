@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod calendar;
+mod corpus;
 mod policy;
 mod replay;
 

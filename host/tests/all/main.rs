@@ -7,6 +7,8 @@ mod generate;
 #[path = "../support/standard_native.rs"]
 mod standard_native;
 
+mod bundle_paths;
+mod case_values;
 mod clocks;
 mod events_order;
 mod guest_native;
