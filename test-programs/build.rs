@@ -11,6 +11,7 @@ const GUESTS: &[(&str, &str)] = &[
     ("sandbox-guest", "SANDBOX"),
     ("bad-import-guest", "BAD_IMPORT"),
     ("stateful-guest", "STATEFUL"),
+    ("v02-guest", "V02"),
 ];
 
 fn main() {

@@ -10,8 +10,6 @@ use clap::Args;
 use miette::{Report, miette};
 use pacto::bundle::{Bundle, EngineKind};
 
-use crate::diagnostic;
-
 #[derive(Args)]
 pub struct BuildArgs {
     /// Policy bundle folders (Rhai bundles are skipped).
@@ -27,10 +25,7 @@ pub struct BuildArgs {
 
 pub fn run(a: BuildArgs) -> Result<ExitCode, Report> {
     for dir in &a.dirs {
-        let bundle = Bundle::load_with(dir, false).map_err(|e| match e.location() {
-            Some(l) => diagnostic::at(l, e.to_string()),
-            None => miette!("{e}"),
-        })?;
+        let bundle = Bundle::load_with(dir, false).map_err(Report::new)?;
         if bundle.engine != EngineKind::Wasm {
             eprintln!("skip {}: a rhai bundle needs no build", dir.display());
             continue;

@@ -9,7 +9,6 @@ use clap::{Args, Subcommand};
 use miette::{Report, miette};
 use pacto::{Calendar, Pauses};
 
-use crate::diagnostic;
 use crate::policy_cmd::instant;
 
 #[derive(Subcommand)]
@@ -97,7 +96,7 @@ pub fn run(cmd: CalendarCommand) -> Result<ExitCode, Report> {
 }
 
 fn load(path: &std::path::Path) -> Result<Calendar, Report> {
-    Calendar::load(path).map_err(|e| diagnostic::at(&e.location, e.to_string()))
+    Calendar::load(path).map_err(Report::new)
 }
 
 fn pauses(args: &[String]) -> Result<Pauses, Report> {

@@ -1,34 +1,32 @@
-//! Turning library errors into miette reports that show the file, line, column and the
-//! offending text.
+//! A message at a place in a file, shown with the snippet the [`Location`] carries (the
+//! library's errors implement `miette::Diagnostic` themselves; this is for the CLI's own
+//! messages, such as a case file's parse error).
 
-use miette::{Diagnostic, NamedSource, Report, SourceSpan};
+use miette::{Diagnostic, LabeledSpan, Report, SourceCode};
 use pacto::Location;
 
 /// An error at a place in a file, shown with a snippet of the file.
-#[derive(Debug, thiserror::Error, Diagnostic)]
+#[derive(Debug, thiserror::Error)]
 #[error("{message}")]
 pub struct AtSource {
     message: String,
-    #[source_code]
-    source_code: NamedSource<String>,
-    #[label("here")]
-    span: SourceSpan,
+    location: Location,
 }
 
-/// A report for `message` at `location`, with the file's text as the snippet when it can
-/// be read. The message itself starts with `file:line:col`, so it stands on its own in
-/// logs and scripts.
-pub fn at(location: &Location, message: String) -> Report {
-    match std::fs::read_to_string(&location.file) {
-        Ok(text) if location.line > 0 => {
-            let end = location.span.end.min(text.len());
-            let start = location.span.start.min(end);
-            Report::new(AtSource {
-                message,
-                source_code: NamedSource::new(&location.file, text),
-                span: (start, end - start).into(),
-            })
-        }
-        _ => miette::miette!("{message}"),
+impl Diagnostic for AtSource {
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.location.source_code()
     }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.location.labels()
+    }
+}
+
+/// A report for `message` at `location`. The message itself starts with
+/// `file:line:col`, so it stands on its own in logs and scripts.
+pub fn at(location: &Location, message: String) -> Report {
+    Report::new(AtSource {
+        message,
+        location: location.clone(),
+    })
 }

@@ -32,10 +32,7 @@ pub struct CheckArgs {
 
 /// Loads a bundle, or a report that points at the file, line and column.
 pub fn load(dir: &Path) -> Result<Policy, Report> {
-    engine().load(dir).map_err(|e| match e.location() {
-        Some(location) => diagnostic::at(location, e.to_string()),
-        None => miette!("{e}"),
-    })
+    engine().load(dir).map_err(Report::new)
 }
 
 /// An engine caching compiled components in `$PACTO_CACHE_DIR`, else
@@ -98,9 +95,10 @@ pub fn decide(a: DecideArgs) -> Result<ExitCode, Report> {
         Some(t) => instant("--now", t)?,
         None => default_now(&case),
     };
-    let decision = policy
-        .decide(&case, now)
-        .map_err(|e| miette!("{}: case `{}`: {e}", a.case.display(), case.id))?;
+    let decision = policy.decide(&case, now).map_err(|e| {
+        let context = format!("{}: case `{}`", a.case.display(), case.id);
+        Report::new(e).wrap_err(context)
+    })?;
     let json = serde_json::to_string_pretty(&decision).map_err(|e| miette!("{e}"))?;
     println!("{json}");
     Ok(ExitCode::SUCCESS)

@@ -9,7 +9,7 @@
 //! arithmetic is done by the host, on the bundle's calendars, through the functions in
 //! [`sla`].
 //!
-//! The WIT contract (`wit/policy.wit`, package `pacto:policy@0.2.0`, world `policy`) and
+//! The WIT contract (`wit/policy.wit`, package `pacto:policy@0.3.0`, world `policy`) and
 //! wit-bindgen stay out of sight: the types it defines are re-exported here under their
 //! Rust names ([`SupportCase`], [`Deadline`], [`Decision`], …), and the glue is in the
 //! hidden `bindings` module.
@@ -115,8 +115,9 @@ use std::fmt;
 
 pub use bindings::pacto::policy::types::{
     Attribute, Channel, ClockStatus, Compensation, CompensationKind, Customer, Deadline, Decision,
-    Description, Escalation, Event, EventKind, Interval, Kind, Metric, Order, PolicyError,
-    Priority, Rating, Reading, Status, SupportCase, Timeline,
+    Description, Escalation, Event, EventKind, Interval, Kind, Metric, NoOpenTime, Order,
+    PolicyError, Priority, Rating, Reading, ReversedPause, SlaError, Status, SupportCase,
+    TimeError, Timeline, UnknownCalendar,
 };
 
 #[cfg(any(doc, not(target_arch = "wasm32")))]
@@ -187,9 +188,10 @@ macro_rules! export_policy {
 /// names.
 ///
 /// Instants are Unix seconds (UTC); durations are business minutes. An error (an
-/// unknown calendar, a computation the calendar makes impossible) comes back as a
-/// [`PolicyError`] carrying the host's message, so `?` in [`Policy::decide`] passes it
-/// on.
+/// unknown calendar, a computation the calendar makes impossible) comes back as a typed
+/// [`SlaError`]; `?` in [`Policy::decide`] turns it into a [`PolicyError`] that carries
+/// it as its `cause`, and the host then reports it with the same kind as for a Rhai or
+/// native policy (`time` or `policy`).
 ///
 /// # Panics
 ///
@@ -200,7 +202,7 @@ pub mod sla {
     use crate::bindings::pacto::policy::sla as host;
     #[cfg(not(target_arch = "wasm32"))]
     use crate::native::installed as host;
-    use crate::{Deadline, Metric, PolicyError};
+    use crate::{Deadline, Metric, SlaError};
 
     /// The SLA clock `metric` measured on the case being decided, on `calendar`, with a
     /// target of `minutes` business minutes: its due time, status, when it was met, how
@@ -208,9 +210,9 @@ pub mod sla {
     ///
     /// # Errors
     ///
-    /// The host's message when the calendar is unknown or the target cannot be placed.
-    pub fn clock(metric: Metric, calendar: &str, minutes: i64) -> Result<Deadline, PolicyError> {
-        let r = host::clock(metric, calendar, minutes).map_err(PolicyError::new)?;
+    /// [`SlaError`] when the calendar is unknown or the target cannot be placed.
+    pub fn clock(metric: Metric, calendar: &str, minutes: i64) -> Result<Deadline, SlaError> {
+        let r = host::clock(metric, calendar, minutes)?;
         Ok(Deadline {
             metric: r.metric,
             calendar: calendar.to_owned(),
@@ -229,13 +231,9 @@ pub mod sla {
     ///
     /// # Errors
     ///
-    /// The host's message when the calendar is unknown or the instant out of range.
-    pub fn add_business_minutes(
-        calendar: &str,
-        start: i64,
-        minutes: i64,
-    ) -> Result<i64, PolicyError> {
-        host::add_business_minutes(calendar, start, minutes).map_err(PolicyError::new)
+    /// [`SlaError`] when the calendar is unknown or the instant out of range.
+    pub fn add_business_minutes(calendar: &str, start: i64, minutes: i64) -> Result<i64, SlaError> {
+        host::add_business_minutes(calendar, start, minutes)
     }
 
     /// Whole business minutes (rounded down) on `calendar` from `start` to `end`; 0 when
@@ -243,30 +241,92 @@ pub mod sla {
     ///
     /// # Errors
     ///
-    /// The host's message when the calendar is unknown or an instant out of range.
-    pub fn business_minutes_between(
-        calendar: &str,
-        start: i64,
-        end: i64,
-    ) -> Result<i64, PolicyError> {
-        host::business_minutes_between(calendar, start, end).map_err(PolicyError::new)
+    /// [`SlaError`] when the calendar is unknown or an instant out of range.
+    pub fn business_minutes_between(calendar: &str, start: i64, end: i64) -> Result<i64, SlaError> {
+        host::business_minutes_between(calendar, start, end)
     }
 
     /// Whether `at` falls inside `calendar`'s opening hours.
     ///
     /// # Errors
     ///
-    /// The host's message when the calendar is unknown or the instant out of range.
-    pub fn is_business_time(calendar: &str, at: i64) -> Result<bool, PolicyError> {
-        host::is_business_time(calendar, at).map_err(PolicyError::new)
+    /// [`SlaError`] when the calendar is unknown or the instant out of range.
+    pub fn is_business_time(calendar: &str, at: i64) -> Result<bool, SlaError> {
+        host::is_business_time(calendar, at)
     }
 }
 
 impl PolicyError {
-    /// An error with this message.
+    /// The policy declines to decide, for the reason given.
     pub fn new(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
+            cause: None,
+        }
+    }
+}
+
+/// An `sla` error passed on with `?`: the host reports the error itself, with the same
+/// kind (`time` for a computation without an answer, `policy` for an unknown calendar)
+/// and message as for a Rhai or native policy.
+impl From<SlaError> for PolicyError {
+    fn from(e: SlaError) -> Self {
+        Self {
+            message: e.message(),
+            cause: Some(e),
+        }
+    }
+}
+
+impl SlaError {
+    /// The error in words, as the host words it (its `Display`, generated by
+    /// wit-bindgen, is the `Debug` form).
+    pub fn message(&self) -> String {
+        match self {
+            SlaError::UnknownCalendar(u) => {
+                let known = if u.known.is_empty() {
+                    "no calendars".to_owned()
+                } else {
+                    let known: Vec<String> = u.known.iter().map(|k| format!("`{k}`")).collect();
+                    known.join(", ")
+                };
+                format!("unknown calendar `{}`; the bundle has {known}", u.name)
+            }
+            SlaError::UnknownMetric(m) => format!(
+                "unknown metric `{m}`; expected `first_response`, `next_response` or `resolution`"
+            ),
+            SlaError::Time(t) => t.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for TimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TimeError::NoOpenTime(n) => write!(
+                f,
+                "no open business time in the {} days after {} (Unix seconds)",
+                n.days, n.start
+            ),
+            TimeError::OutOfRange(at) => write!(
+                f,
+                "{at} (Unix seconds) is outside the supported range 1900-01-01 to 2199-12-31"
+            ),
+            TimeError::Overflow(seconds) => {
+                write!(
+                    f,
+                    "{seconds} seconds is too large an amount of business time"
+                )
+            }
+            TimeError::NegativeTarget(m) => write!(
+                f,
+                "a clock target must be at least 0 business minutes, got {m}"
+            ),
+            TimeError::ReversedPause(p) => write!(
+                f,
+                "pause from {} to {} (Unix seconds) ends before it starts",
+                p.start, p.end
+            ),
         }
     }
 }

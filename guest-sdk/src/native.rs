@@ -10,7 +10,7 @@
 //! use pacto_guest::native::{self, Host};
 //! use pacto_guest::{
 //!     ClockStatus, Decision, Description, Metric, Policy, PolicyError, Reading,
-//!     SupportCase, sla,
+//!     SlaError, SupportCase, sla,
 //! };
 //!
 //! struct FirstResponse;
@@ -29,7 +29,7 @@
 //! struct Late;
 //!
 //! impl Host for Late {
-//!     fn clock(&self, metric: Metric, _: &str, minutes: i64) -> Result<Reading, String> {
+//!     fn clock(&self, metric: Metric, _: &str, minutes: i64) -> Result<Reading, SlaError> {
 //!         Ok(Reading {
 //!             metric,
 //!             target: minutes,
@@ -41,13 +41,13 @@
 //!             paused: false,
 //!         })
 //!     }
-//!     fn add_business_minutes(&self, _: &str, start: i64, minutes: i64) -> Result<i64, String> {
+//!     fn add_business_minutes(&self, _: &str, start: i64, minutes: i64) -> Result<i64, SlaError> {
 //!         Ok(start + 60 * minutes)
 //!     }
-//!     fn business_minutes_between(&self, _: &str, start: i64, end: i64) -> Result<i64, String> {
+//!     fn business_minutes_between(&self, _: &str, start: i64, end: i64) -> Result<i64, SlaError> {
 //!         Ok((end - start).max(0) / 60)
 //!     }
-//!     fn is_business_time(&self, _: &str, _: i64) -> Result<bool, String> {
+//!     fn is_business_time(&self, _: &str, _: i64) -> Result<bool, SlaError> {
 //!         Ok(true)
 //!     }
 //! }
@@ -72,42 +72,50 @@
 
 use std::cell::RefCell;
 
-use crate::{Decision, Metric, Policy, PolicyError, Reading, SupportCase};
+use crate::{Decision, Metric, Policy, PolicyError, Reading, SlaError, SupportCase};
 
 /// What answers the [`sla`](crate::sla) functions when a policy runs natively. The
-/// methods mirror the WIT `sla` interface; an `Err` reaches the policy as a
-/// [`PolicyError`] with that message.
+/// methods mirror the WIT `sla` interface; an `Err` reaches the policy as that
+/// [`SlaError`].
 pub trait Host {
     /// The clock `metric` on `calendar` with a target of `minutes` business minutes,
     /// measured on the case being decided.
     ///
     /// # Errors
     ///
-    /// A message for the policy, when the calendar is unknown, for example.
-    fn clock(&self, metric: Metric, calendar: &str, minutes: i64) -> Result<Reading, String>;
+    /// The failure, when the calendar is unknown, for example.
+    fn clock(&self, metric: Metric, calendar: &str, minutes: i64) -> Result<Reading, SlaError>;
 
     /// `start` moved by `minutes` business minutes on `calendar`.
     ///
     /// # Errors
     ///
-    /// A message for the policy.
-    fn add_business_minutes(&self, calendar: &str, start: i64, minutes: i64)
-    -> Result<i64, String>;
+    /// The failure, for the policy.
+    fn add_business_minutes(
+        &self,
+        calendar: &str,
+        start: i64,
+        minutes: i64,
+    ) -> Result<i64, SlaError>;
 
     /// Whole business minutes on `calendar` from `start` to `end`.
     ///
     /// # Errors
     ///
-    /// A message for the policy.
-    fn business_minutes_between(&self, calendar: &str, start: i64, end: i64)
-    -> Result<i64, String>;
+    /// The failure, for the policy.
+    fn business_minutes_between(
+        &self,
+        calendar: &str,
+        start: i64,
+        end: i64,
+    ) -> Result<i64, SlaError>;
 
     /// Whether `at` is inside `calendar`'s opening hours.
     ///
     /// # Errors
     ///
-    /// A message for the policy.
-    fn is_business_time(&self, calendar: &str, at: i64) -> Result<bool, String>;
+    /// The failure, for the policy.
+    fn is_business_time(&self, calendar: &str, at: i64) -> Result<bool, SlaError>;
 }
 
 thread_local! {
@@ -152,7 +160,7 @@ pub fn decide<P: Policy>(
 /// WIT imports they stand in for.
 pub(crate) mod installed {
     use super::{HOST, Host};
-    use crate::{Metric, Reading};
+    use crate::{Metric, Reading, SlaError};
 
     fn with<T>(function: &str, f: impl FnOnce(&dyn Host) -> T) -> T {
         HOST.with_borrow(|host| match host {
@@ -164,23 +172,23 @@ pub(crate) mod installed {
         })
     }
 
-    pub fn clock(metric: Metric, calendar: &str, minutes: i64) -> Result<Reading, String> {
+    pub fn clock(metric: Metric, calendar: &str, minutes: i64) -> Result<Reading, SlaError> {
         with("clock", |h| h.clock(metric, calendar, minutes))
     }
 
-    pub fn add_business_minutes(calendar: &str, start: i64, minutes: i64) -> Result<i64, String> {
+    pub fn add_business_minutes(calendar: &str, start: i64, minutes: i64) -> Result<i64, SlaError> {
         with("add_business_minutes", |h| {
             h.add_business_minutes(calendar, start, minutes)
         })
     }
 
-    pub fn business_minutes_between(calendar: &str, start: i64, end: i64) -> Result<i64, String> {
+    pub fn business_minutes_between(calendar: &str, start: i64, end: i64) -> Result<i64, SlaError> {
         with("business_minutes_between", |h| {
             h.business_minutes_between(calendar, start, end)
         })
     }
 
-    pub fn is_business_time(calendar: &str, at: i64) -> Result<bool, String> {
+    pub fn is_business_time(calendar: &str, at: i64) -> Result<bool, SlaError> {
         with("is_business_time", |h| h.is_business_time(calendar, at))
     }
 }
@@ -194,16 +202,19 @@ mod tests {
     struct Fixed;
 
     impl Host for Fixed {
-        fn clock(&self, _: Metric, calendar: &str, _: i64) -> Result<Reading, String> {
-            Err(format!("no calendar `{calendar}` here"))
+        fn clock(&self, _: Metric, calendar: &str, _: i64) -> Result<Reading, SlaError> {
+            Err(SlaError::UnknownCalendar(crate::UnknownCalendar {
+                name: calendar.into(),
+                known: vec![],
+            }))
         }
-        fn add_business_minutes(&self, _: &str, start: i64, minutes: i64) -> Result<i64, String> {
+        fn add_business_minutes(&self, _: &str, start: i64, minutes: i64) -> Result<i64, SlaError> {
             Ok(start + 60 * minutes)
         }
-        fn business_minutes_between(&self, _: &str, start: i64, end: i64) -> Result<i64, String> {
+        fn business_minutes_between(&self, _: &str, start: i64, end: i64) -> Result<i64, SlaError> {
             Ok((end - start) / 60)
         }
-        fn is_business_time(&self, _: &str, at: i64) -> Result<bool, String> {
+        fn is_business_time(&self, _: &str, at: i64) -> Result<bool, SlaError> {
             Ok(at % 86_400 >= 9 * 3600)
         }
     }
@@ -266,7 +277,11 @@ mod tests {
     #[test]
     fn the_host_answers_and_its_errors_reach_the_policy() {
         let err = decide::<Asks>(Fixed, &ticket(), 0).unwrap_err();
-        assert_eq!(err.message, "no calendar `support` here");
+        assert_eq!(
+            err.message,
+            "unknown calendar `support`; the bundle has no calendars"
+        );
+        assert!(matches!(err.cause, Some(SlaError::UnknownCalendar(_))));
     }
 
     #[test]

@@ -122,6 +122,15 @@ pub enum BundleError {
     },
 }
 
+impl miette::Diagnostic for BundleError {
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.location()?.source_code()
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        self.location()?.labels()
+    }
+}
+
 impl BundleError {
     /// Where the problem is, when it is at a place in a file.
     pub fn location(&self) -> Option<&Location> {
@@ -326,12 +335,7 @@ impl Bundle {
         for (name, bytes) in files {
             let name: String = name.into();
             let whole_file = |message: String| BundleError::Manifest {
-                location: Location {
-                    file: name.clone(),
-                    line: 0,
-                    column: 0,
-                    span: 0..0,
-                },
+                location: Location::file(name.clone()),
                 message,
             };
             let rel = relative_name(&name).map_err(|_| {

@@ -204,7 +204,7 @@ pub struct Case {
 
 /// A case that cannot be read: the JSON path of the problem, its position when known,
 /// and what was expected.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
 pub struct CaseError {
     /// JSON path of the offending value, e.g. `events[3].status` (`.` for the root).
     pub path: String,

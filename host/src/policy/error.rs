@@ -3,6 +3,7 @@
 
 use miette::{Diagnostic, LabeledSpan, SourceCode};
 
+use crate::case::CaseError;
 use crate::decision::InvalidDecision;
 use crate::error::{Location, TimeError};
 
@@ -79,6 +80,10 @@ impl Diagnostic for PolicyFailed {
 #[derive(Debug, Clone, thiserror::Error, Diagnostic)]
 #[non_exhaustive]
 pub enum DecideError {
+    /// The case carries a value a backend cannot represent exactly (a `Case` built in
+    /// Rust, unchecked: one parsed from JSON was refused already).
+    #[error("the case cannot be decided: {0}")]
+    Input(CaseError),
     /// The policy ran into a limit of the bundle.
     #[error("policy stopped: {0}")]
     Limit(#[from] LimitExceeded),
@@ -98,9 +103,11 @@ pub enum DecideError {
 }
 
 impl DecideError {
-    /// A short machine-readable kind: `limit`, `policy`, `invalid_decision`, `time`.
+    /// A short machine-readable kind: `input`, `limit`, `policy`, `invalid_decision`,
+    /// `time`.
     pub fn kind(&self) -> &'static str {
         match self {
+            DecideError::Input(_) => "input",
             DecideError::Limit(_) => "limit",
             DecideError::Policy(_) => "policy",
             DecideError::Invalid(_) => "invalid_decision",

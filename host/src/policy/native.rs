@@ -93,7 +93,7 @@ impl<P: pacto_guest::Policy> Backend for GuestBackend<P> {
         }));
         match decided {
             Ok(Ok(decision)) => Ok(convert::decision(decision)),
-            Ok(Err(e)) => Err(DecideError::policy(e.message)),
+            Ok(Err(e)) => Err(convert::policy_error(e)),
             Err(panic) => Err(DecideError::policy(format!(
                 "the policy panicked: {}",
                 panic_message(panic.as_ref())
@@ -119,12 +119,12 @@ impl pacto_guest::native::Host for Host {
         metric: wit::Metric,
         calendar: &str,
         minutes: i64,
-    ) -> Result<wit::Reading, String> {
+    ) -> Result<wit::Reading, wit::SlaError> {
         let metric = convert::metric_from_wit(metric);
         self.0
             .clock(metric, calendar, minutes)
             .map(|c| convert::reading(&c))
-            .map_err(|e| e.to_string())
+            .map_err(convert::sla_error)
     }
 
     fn add_business_minutes(
@@ -132,10 +132,10 @@ impl pacto_guest::native::Host for Host {
         calendar: &str,
         start: i64,
         minutes: i64,
-    ) -> Result<i64, String> {
+    ) -> Result<i64, wit::SlaError> {
         self.0
             .add_business_minutes(calendar, start, minutes)
-            .map_err(|e| e.to_string())
+            .map_err(convert::sla_error)
     }
 
     fn business_minutes_between(
@@ -143,15 +143,15 @@ impl pacto_guest::native::Host for Host {
         calendar: &str,
         start: i64,
         end: i64,
-    ) -> Result<i64, String> {
+    ) -> Result<i64, wit::SlaError> {
         self.0
             .business_minutes_between(calendar, start, end)
-            .map_err(|e| e.to_string())
+            .map_err(convert::sla_error)
     }
 
-    fn is_business_time(&self, calendar: &str, at: i64) -> Result<bool, String> {
+    fn is_business_time(&self, calendar: &str, at: i64) -> Result<bool, wit::SlaError> {
         self.0
             .is_business_time(calendar, at)
-            .map_err(|e| e.to_string())
+            .map_err(convert::sla_error)
     }
 }

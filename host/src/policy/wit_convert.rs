@@ -14,7 +14,10 @@ macro_rules! conversions {
         use crate::decision::{
             CompensationKind, PolicyOutput, RawCompensation, RawDeadline, RawEscalation,
         };
+        use crate::error::TimeError;
+        use crate::policy::{DecideError, SlaError, UnknownCalendar};
         use crate::timeline::Timeline;
+        use jiff::Timestamp;
 
         fn priority(p: Priority) -> wit::Priority {
             match p {
@@ -196,6 +199,79 @@ macro_rules! conversions {
                 breached_by: c.breached_by,
                 remaining: c.remaining,
                 paused: c.paused,
+            }
+        }
+
+        /// A host function's failure as the guest receives it.
+        pub(crate) fn sla_error(e: SlaError) -> wit::SlaError {
+            match e {
+                SlaError::UnknownCalendar(u) => {
+                    wit::SlaError::UnknownCalendar(wit::UnknownCalendar {
+                        name: u.name,
+                        known: u.known,
+                    })
+                }
+                SlaError::UnknownMetric(m) => wit::SlaError::UnknownMetric(m.0),
+                SlaError::Time(t) => wit::SlaError::Time(match t {
+                    TimeError::NoOpenTime { from, days } => {
+                        wit::TimeError::NoOpenTime(wit::NoOpenTime {
+                            start: from.as_second(),
+                            days,
+                        })
+                    }
+                    TimeError::OutOfRange(at) => wit::TimeError::OutOfRange(at.as_second()),
+                    TimeError::OutOfRangeSeconds(at) => wit::TimeError::OutOfRange(at),
+                    TimeError::Overflow(seconds) => wit::TimeError::Overflow(seconds.to_string()),
+                    TimeError::NegativeTarget(m) => wit::TimeError::NegativeTarget(m),
+                    TimeError::ReversedPause { start, end } => {
+                        wit::TimeError::ReversedPause(wit::ReversedPause {
+                            start: start.as_second(),
+                            end: end.as_second(),
+                        })
+                    }
+                }),
+            }
+        }
+
+        fn instant_or(seconds: i64, f: impl FnOnce(Timestamp) -> TimeError) -> TimeError {
+            Timestamp::from_second(seconds).map_or(TimeError::OutOfRangeSeconds(seconds), f)
+        }
+
+        /// The host's error back from what a guest passed on; none when the guest
+        /// made up one the host could not have raised.
+        fn sla_error_from_wit(e: wit::SlaError) -> Option<SlaError> {
+            Some(match e {
+                wit::SlaError::UnknownCalendar(u) => SlaError::UnknownCalendar(UnknownCalendar {
+                    name: u.name,
+                    known: u.known,
+                }),
+                wit::SlaError::UnknownMetric(m) => {
+                    SlaError::UnknownMetric(crate::clock::UnknownMetric(m))
+                }
+                wit::SlaError::Time(t) => SlaError::Time(match t {
+                    wit::TimeError::NoOpenTime(n) => {
+                        instant_or(n.start, |from| TimeError::NoOpenTime { from, days: n.days })
+                    }
+                    wit::TimeError::OutOfRange(at) => instant_or(at, TimeError::OutOfRange),
+                    wit::TimeError::Overflow(seconds) => TimeError::Overflow(seconds.parse().ok()?),
+                    wit::TimeError::NegativeTarget(m) => TimeError::NegativeTarget(m),
+                    wit::TimeError::ReversedPause(p) => match (
+                        Timestamp::from_second(p.start),
+                        Timestamp::from_second(p.end),
+                    ) {
+                        (Ok(start), Ok(end)) => TimeError::ReversedPause { start, end },
+                        _ => TimeError::OutOfRangeSeconds(p.start),
+                    },
+                }),
+            })
+        }
+
+        /// Why the guest declined: the `sla` error it passed on, as the host raised it
+        /// (so the kind and message are the same in every backend), or its own words.
+        pub(crate) fn policy_error(e: wit::PolicyError) -> DecideError {
+            match e.cause.and_then(sla_error_from_wit) {
+                Some(cause) => cause.into(),
+                None => DecideError::policy(e.message),
             }
         }
 

@@ -10,6 +10,7 @@ mod standard_native;
 mod bundle_paths;
 mod case_values;
 mod clocks;
+mod error_kinds;
 mod events_order;
 mod guest_native;
 mod harness;

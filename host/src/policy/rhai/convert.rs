@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use rhai::{Array, Dynamic, Map};
 
-use crate::case::{Case, Event};
+use crate::case::{Case, CaseError, Event};
 use crate::clock::Clock;
 use crate::timeline::Timeline;
 
@@ -19,8 +19,24 @@ fn string(s: &str) -> Dynamic {
     Dynamic::from(s.to_owned())
 }
 
-/// The case as the `ticket` map, with `ticket.timeline`.
-pub(super) fn ticket(case: &Case, timeline: &Timeline) -> Map {
+/// `n` as a Rhai integer, or the error that names `path`: nothing is clamped.
+fn exact(n: u64, path: &str) -> Result<Dynamic, CaseError> {
+    i64::try_from(n)
+        .map(Dynamic::from_int)
+        .map_err(|_| CaseError {
+            path: path.into(),
+            line: 0,
+            column: 0,
+            message: format!(
+                "`{n}` is beyond what a policy can carry exactly (at most {})",
+                i64::MAX
+            ),
+        })
+}
+
+/// The case as the `ticket` map, with `ticket.timeline`. A value Rhai cannot carry
+/// exactly (only a `Case` built in Rust can hold one) is an error naming its path.
+pub(super) fn ticket(case: &Case, timeline: &Timeline) -> Result<Map, CaseError> {
     let mut m = Map::new();
     m.insert("id".into(), string(&case.id));
     m.insert("opened_at".into(), int(case.opened_at.as_second()));
@@ -39,44 +55,44 @@ pub(super) fn ticket(case: &Case, timeline: &Timeline) -> Map {
     customer.insert("internal".into(), Dynamic::from_bool(c.internal));
     customer.insert(
         "lifetime_value".into(),
-        int(i64::try_from(c.lifetime_value).unwrap_or(i64::MAX)),
+        exact(c.lifetime_value, "customer.lifetime_value")?,
     );
     customer.insert("breaches_90d".into(), int(c.breaches_90d));
     customer.insert("credits_90d".into(), int(c.credits_90d));
     m.insert("customer".into(), customer.into());
 
-    let order = case.order.as_ref().map_or(Dynamic::UNIT, |o| {
-        let mut order = Map::new();
-        order.insert(
-            "value".into(),
-            int(i64::try_from(o.value).unwrap_or(i64::MAX)),
-        );
-        order.insert("currency".into(), string(&o.currency));
-        let warranty = o
-            .warranty_until
-            .map_or(Dynamic::UNIT, |d| Dynamic::from(d.to_string()));
-        order.insert("warranty_until".into(), warranty);
-        order.into()
-    });
+    let order = match &case.order {
+        None => Dynamic::UNIT,
+        Some(o) => {
+            let mut order = Map::new();
+            order.insert("value".into(), exact(o.value, "order.value")?);
+            order.insert("currency".into(), string(&o.currency));
+            let warranty = o
+                .warranty_until
+                .map_or(Dynamic::UNIT, |d| Dynamic::from(d.to_string()));
+            order.insert("warranty_until".into(), warranty);
+            order.into()
+        }
+    };
     m.insert("order".into(), order);
 
     let events: Array = case.events_by_time().iter().map(event).collect();
     m.insert("events".into(), events.into());
     let tags: Array = case.tags.iter().map(|t| string(t)).collect();
     m.insert("tags".into(), tags.into());
-    let attributes: Map = case
-        .attributes
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().into(),
-                rhai::serde::to_dynamic(v).unwrap_or(Dynamic::UNIT),
-            )
-        })
-        .collect();
+    let mut attributes = Map::new();
+    for (k, v) in &case.attributes {
+        let value = rhai::serde::to_dynamic(v).map_err(|e| CaseError {
+            path: format!("attributes.{k}"),
+            line: 0,
+            column: 0,
+            message: format!("a policy cannot carry this value: {e}"),
+        })?;
+        attributes.insert(k.as_str().into(), value);
+    }
     m.insert("attributes".into(), attributes.into());
     m.insert("timeline".into(), self::timeline(timeline).into());
-    m
+    Ok(m)
 }
 
 fn event(e: &Event) -> Dynamic {

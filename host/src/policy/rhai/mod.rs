@@ -183,7 +183,7 @@ impl Backend for RhaiBackend {
             .map(|mut p| p.pop())
             .unwrap_or(None)
             .unwrap_or_else(|| engine(&self.limits));
-        let ticket = convert::ticket(case, ctx.timeline());
+        let ticket = convert::ticket(case, ctx.timeline()).map_err(DecideError::Input)?;
         let now = ctx.now().as_second();
         if let Ok(mut started) = pooled.started.lock() {
             *started = Some(Instant::now());

@@ -19,7 +19,7 @@ mod state;
 
 use wasmtime::Store;
 use wasmtime::Trap;
-use wasmtime::component::{HasSelf, Linker};
+use wasmtime::component::{Component, HasSelf, Linker};
 
 pub(crate) use self::runtime::WasmRuntime;
 use self::state::HostState;
@@ -28,6 +28,28 @@ use crate::case::Case;
 use crate::decision::PolicyOutput;
 use crate::error::Location;
 use crate::policy::{Backend, Context, DecideError, LimitExceeded};
+
+/// The version of the `pacto:policy` WIT package this host implements.
+pub(crate) const WIT_VERSION: &str = "0.3.0";
+
+/// A component built against another version of `pacto:policy` is refused by name,
+/// before linking would fail on a missing import.
+fn check_version(engine: &wasmtime::Engine, component: &Component) -> Result<(), String> {
+    for (name, _) in component.component_type().imports(engine) {
+        let Some(interface) = name.strip_prefix("pacto:policy/") else {
+            continue;
+        };
+        let version = interface.split_once('@').map_or("(none)", |(_, v)| v);
+        if version != WIT_VERSION {
+            return Err(format!(
+                "the component was built against `pacto:policy@{version}`, but this host \
+                 implements `pacto:policy@{WIT_VERSION}`; rebuild it against the current \
+                 `pacto-guest` (`pacto build`)"
+            ));
+        }
+    }
+    Ok(())
+}
 
 mod bindings {
     #![allow(missing_docs)]
@@ -50,6 +72,7 @@ impl WasmBackend {
         let engine = runtime.engine();
         let component = cache::load(engine, &bundle.entry_bytes, runtime.cache_dir())
             .map_err(|e| refuse(format!("not a usable WebAssembly component: {e:#}")))?;
+        check_version(engine, &component).map_err(&refuse)?;
         let mut linker = Linker::<HostState>::new(engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| refuse(format!("{e:#}")))?;
         bindings::Policy::add_to_linker::<_, HasSelf<_>>(&mut linker, |s| s)
@@ -147,7 +170,7 @@ impl Backend for WasmBackend {
             .map_err(|e| self.trap(&e, &store))?;
         match policy.call_decide(&mut store, &ticket, now) {
             Ok(Ok(decision)) => Ok(convert::decision(decision)),
-            Ok(Err(e)) => Err(DecideError::policy(e.message)),
+            Ok(Err(e)) => Err(convert::policy_error(e)),
             Err(e) => Err(self.trap(&e, &store)),
         }
     }

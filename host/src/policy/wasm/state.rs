@@ -120,15 +120,19 @@ impl HostState {
         }
     }
 
+    /// Runs a host function on this decision's context. At load (`describe`, start-up)
+    /// there is no case: the call fails as a calendar the bundle does not have would.
     fn with_context<T>(
         &self,
         f: impl FnOnce(&Context) -> Result<T, SlaError>,
-    ) -> Result<T, String> {
-        let ctx = self
-            .ctx
-            .as_ref()
-            .ok_or("sla functions are only available inside `decide`")?;
-        f(ctx).map_err(|e| e.to_string())
+    ) -> Result<T, types::SlaError> {
+        let Some(ctx) = self.ctx.as_ref() else {
+            return Err(types::SlaError::UnknownCalendar(types::UnknownCalendar {
+                name: "(no decision: sla functions are only available inside `decide`)".into(),
+                known: Vec::new(),
+            }));
+        };
+        f(ctx).map_err(convert::sla_error)
     }
 }
 
@@ -149,7 +153,7 @@ impl sla::Host for HostState {
         metric: types::Metric,
         calendar: String,
         minutes: i64,
-    ) -> Result<types::Reading, String> {
+    ) -> Result<types::Reading, types::SlaError> {
         let metric = convert::metric_from_wit(metric);
         self.with_context(|ctx| ctx.clock(metric, &calendar, minutes))
             .map(|c| convert::reading(&c))
@@ -160,7 +164,7 @@ impl sla::Host for HostState {
         calendar: String,
         start: i64,
         minutes: i64,
-    ) -> Result<i64, String> {
+    ) -> Result<i64, types::SlaError> {
         self.with_context(|ctx| ctx.add_business_minutes(&calendar, start, minutes))
     }
 
@@ -169,11 +173,11 @@ impl sla::Host for HostState {
         calendar: String,
         start: i64,
         end: i64,
-    ) -> Result<i64, String> {
+    ) -> Result<i64, types::SlaError> {
         self.with_context(|ctx| ctx.business_minutes_between(&calendar, start, end))
     }
 
-    fn is_business_time(&mut self, calendar: String, at: i64) -> Result<bool, String> {
+    fn is_business_time(&mut self, calendar: String, at: i64) -> Result<bool, types::SlaError> {
         self.with_context(|ctx| ctx.is_business_time(&calendar, at))
     }
 }

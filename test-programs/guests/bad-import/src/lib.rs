@@ -12,6 +12,7 @@ impl Guest for Phones {
         pacto::extra::telemetry::send(&ticket.id);
         Err(PolicyError {
             message: "never runs".into(),
+            cause: None,
         })
     }
 

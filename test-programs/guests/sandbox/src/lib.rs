@@ -1,5 +1,5 @@
 //! Misbehaves as the case id asks (`loop`, `alloc`, `recurse`, `panic`, `invalid`,
-//! `calendar`, `decline`); `events` lists the times of the events it sees as notes; any
+//! `calendar`, `time`, `decline`); `events` lists the times of the events it sees as notes; any
 //! other case gets a correct one-clock decision.
 
 use pacto_guest::{
@@ -52,6 +52,11 @@ impl Policy for Sandbox {
             }),
             "calendar" => {
                 sla::clock(Metric::FirstResponse, "night-shift", 60)?;
+                Ok(Decision::default())
+            }
+            // before 1900: outside the calendar's range, a `time` error in every backend
+            "time" => {
+                sla::add_business_minutes("office", -5_000_000_000, 1)?;
                 Ok(Decision::default())
             }
             "decline" => Err(PolicyError::new("this policy does not handle requests")),
