@@ -16,6 +16,7 @@ mod guest_native;
 mod harness;
 mod isolation;
 mod properties;
+mod rhai_fields;
 mod sandbox;
 mod standard;
 mod vectors;

@@ -7,6 +7,51 @@ use crate::case::{Case, CaseError, Event};
 use crate::clock::Clock;
 use crate::timeline::Timeline;
 
+/// Every field name of the maps a script is given: the ticket, its customer, order,
+/// events and timeline, a clock reading, a satisfaction rating. Reading any other
+/// property is an error naming the nearest of these.
+pub(super) const FIELDS: &[&str] = &[
+    "id",
+    "opened_at",
+    "priority",
+    "channel",
+    "kind",
+    "category",
+    "customer",
+    "order",
+    "events",
+    "tags",
+    "attributes",
+    "timeline",
+    "tier",
+    "internal",
+    "lifetime_value",
+    "breaches_90d",
+    "credits_90d",
+    "value",
+    "currency",
+    "warranty_until",
+    "at",
+    "type",
+    "status",
+    "score",
+    "scale",
+    "first_response_at",
+    "last_agent_reply_at",
+    "awaiting_reply_since",
+    "solved_at",
+    "reopen_count",
+    "paused",
+    "latest_satisfaction",
+    "metric",
+    "calendar",
+    "target",
+    "due",
+    "met_at",
+    "breached_by",
+    "remaining",
+];
+
 fn instant(t: Option<Timestamp>) -> Dynamic {
     t.map_or(Dynamic::UNIT, |t| Dynamic::from_int(t.as_second()))
 }
@@ -95,20 +140,20 @@ pub(super) fn ticket(case: &Case, timeline: &Timeline) -> Result<Map, CaseError>
     Ok(m)
 }
 
+/// An event: `at`, `type`, and `status`, `score`, `scale` on every event, `()` where
+/// its type has none (reading a field a map lacks is an error).
 fn event(e: &Event) -> Dynamic {
     let mut m = Map::new();
     m.insert("at".into(), int(e.at().as_second()));
     m.insert("type".into(), string(e.type_name()));
-    match *e {
-        Event::Status { status, .. } => {
-            m.insert("status".into(), string(status.as_str()));
-        }
-        Event::Satisfaction { score, scale, .. } => {
-            m.insert("score".into(), int(score));
-            m.insert("scale".into(), int(scale));
-        }
-        _ => {}
-    }
+    let (status, score, scale) = match *e {
+        Event::Status { status, .. } => (string(status.as_str()), Dynamic::UNIT, Dynamic::UNIT),
+        Event::Satisfaction { score, scale, .. } => (Dynamic::UNIT, int(score), int(scale)),
+        _ => (Dynamic::UNIT, Dynamic::UNIT, Dynamic::UNIT),
+    };
+    m.insert("status".into(), status);
+    m.insert("score".into(), score);
+    m.insert("scale".into(), scale);
     m.into()
 }
 

@@ -37,6 +37,8 @@ fn engine(limits: &Limits) -> Pooled {
     e.on_print(|_| {});
     e.on_debug(|_, _, _| {});
     e.set_strict_variables(true);
+    // a typo (`ticket.priorty`) is an error naming the field, not a silent `()`
+    e.set_fail_on_invalid_map_property(true);
     e.set_optimization_level(rhai::OptimizationLevel::Full);
     e.set_max_operations(limits.max_operations);
     e.set_max_call_levels(limits.max_call_depth);
@@ -120,6 +122,10 @@ impl RhaiBackend {
                 _ => LimitExceeded::Data(what.clone()),
             }
             .into(),
+            E::ErrorPropertyNotFound(name, pos) => DecideError::Policy(PolicyFailed {
+                location: self.location(*pos),
+                message: unknown_field(name),
+            }),
             E::ErrorRuntime(value, pos) if value.is::<SlaError>() => {
                 let Some(e) = value.read_lock::<SlaError>().map(|e| e.clone()) else {
                     return DecideError::policy(value.to_string());
@@ -143,6 +149,19 @@ impl RhaiBackend {
         pos.line().map(|line| {
             Location::at_line_column_in(&self.file, &self.source, line, pos.position().unwrap_or(1))
         })
+    }
+}
+
+/// "unknown field `priorty`; did you mean `priority`?"
+fn unknown_field(name: &str) -> String {
+    let nearest = convert::FIELDS
+        .iter()
+        .map(|known| (strsim::jaro_winkler(name, known), *known))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match nearest {
+        Some((_, known)) => format!("unknown field `{name}`; did you mean `{known}`?"),
+        None => format!("unknown field `{name}`; the map has no such field"),
     }
 }
 
