@@ -4,6 +4,7 @@
 
 mod calendar;
 mod corpus;
+mod determinism;
 mod policy;
 mod replay;
 
