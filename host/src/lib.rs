@@ -6,7 +6,7 @@
 //! |---|---|
 //! | [`case`] | the support case as a helpdesk sends it (strict JSON) |
 //! | [`timeline`] | facts derived from a case's events: first reply, pauses, reopenings |
-//! | [`calendar`] | business-hours calendars, business-time arithmetic, [`LocalInstant`](calendar::LocalInstant) |
+//! | [`calendar`] | business-hours calendars, business-time arithmetic, [`LocalInstant`] |
 //! | [`clock`] | the SLA clocks: first response, next response, resolution |
 //! | [`policy`] | [`Policy`], its per-decision [`Context`], [`DecideError`], and the backends: Rhai, Wasm, native |
 //! | [`decision`] | the decision types and the host's checks of what a policy returns |

@@ -3,10 +3,10 @@
 //!
 //! This is for policies you trust as much as your own service: there is no fuel, memory
 //! cap or timeout. The `sla` functions answer from the same host functions the sandboxes
-//! use ([`Context`](super::Context)). Pacto's tests and benchmarks run `rules/standard-wasm`'s rules this way
+//! use ([`Context`]). Pacto's tests and benchmarks run `rules/standard-wasm`'s rules this way
 //! as the native floor.
 //!
-//! A panic in the policy ends only that decision, with [`DecideError::Policy`](super::DecideError::Policy) ("the
+//! A panic in the policy ends only that decision, with [`DecideError::Policy`] ("the
 //! policy panicked: …", the panic's message without its location), provided the host is
 //! built with `panic = "unwind"` (the default). The process's panic hook still runs, so
 //! the default hook prints the panic to stderr.
