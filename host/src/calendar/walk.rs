@@ -30,8 +30,12 @@ fn ts(second: i64) -> Timestamp {
 
 impl Calendar {
     /// The local hours of an epoch day: override, holiday or weekday, in that order of
-    /// precedence, dated entries before recurring ones.
+    /// precedence, dated entries before recurring ones. A day that does not exist in the
+    /// zone (skipped whole by a forward jump) has no hours: they do not move onto the next.
     fn hours_on(&self, day: i64) -> &[(u32, u32)] {
+        if self.table.is_skipped_day(day) {
+            return &[];
+        }
         if let Ok(i) = self.overrides.binary_search_by_key(&day, |(d, _)| *d) {
             return &self.overrides[i].1;
         }
