@@ -11,6 +11,7 @@ mod clocks;
 mod events_order;
 mod guest_native;
 mod harness;
+mod oracle;
 mod properties;
 mod sandbox;
 mod standard;

@@ -7,6 +7,9 @@
 //! often within days of one of the zone's offset changes. The properties are the rules
 //! of DESIGN.md "Calendars" stated as equations between `due` (add business seconds) and
 //! `elapsed` (business seconds between), so they hold for every calendar and start.
+//! These equations all go through the same day walk, so a bug shared by `due` and
+//! `elapsed` passes them: `oracle.rs` checks the answers themselves against an
+//! independent model.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -273,8 +276,8 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     /// 1. Round trip: the business time from a start to its due instant is the amount
-    /// asked for, from any start (closed time before the first opening counts nothing);
-    /// the same in whole minutes. Adding 0 gives a business moment with no business
+    /// asked for, from any start (closed time before the first opening counts nothing).
+    /// Adding 0 gives a business moment with no business
     /// time before it, and keeps a start that is already in hours.
     #[test]
     fn due_then_elapsed_round_trips(c in case(), raw in raw_amount()) {
@@ -298,10 +301,6 @@ proptest! {
             prop_assert_eq!(due(&cal, next, n), d);
         }
 
-        let m = n / 60;
-        let dm = cal.add_business_minutes(s, m).expect("add_business_minutes");
-        prop_assert_eq!(dm, due(&cal, s, m * 60));
-        prop_assert_eq!(cal.business_minutes_between(s, dm).expect("minutes"), m);
     }
 
     /// 2. Additivity: `due(due(s, a), b) == due(s, a + b)` for `a, b > 0`. This holds
@@ -423,7 +422,6 @@ proptest! {
         } else {
             prop_assert!((0..=secs(e) - secs(s)).contains(&got), "{got} for {span} s");
         }
-        prop_assert_eq!(cal.business_minutes_between(s, e).expect("minutes"), got / 60);
     }
 
     /// `is_business_time(t)` is exactly "the second starting at t is counted".
