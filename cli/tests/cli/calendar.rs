@@ -278,6 +278,7 @@ fn a_rarely_open_calendar_answers_and_a_never_reached_one_gives_up() {
         "--minutes",
         "1",
     ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
         "2028-02-29T09:01:00+00:00",
@@ -320,6 +321,7 @@ fn elapsed_prints_minutes_by_default_and_zero_for_reversed_spans() {
         "--end",
         "2026-03-02T10:00:00+01:00",
     ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "59");
     let out = pacto(&[
         "calendar",
@@ -331,5 +333,6 @@ fn elapsed_prints_minutes_by_default_and_zero_for_reversed_spans() {
         "--end",
         "2026-03-02T10:00:00+01:00",
     ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "0");
 }

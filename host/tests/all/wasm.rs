@@ -47,7 +47,12 @@ fn standard_wasm() -> (tempfile::TempDir, Policy) {
 fn standard_wasm_fixtures_pass() {
     let (dir, policy) = standard_wasm();
     let fixtures = Fixture::load_dir(dir.path()).unwrap();
-    assert!(fixtures.len() >= 25);
+    assert_eq!(fixtures.len(), crate::standard::fixture_files(dir.path()));
+    assert_eq!(
+        fixtures.len(),
+        crate::standard::fixture_files(&rules("standard-rhai")),
+        "the Wasm twin has a fixture for every Rhai one"
+    );
     let mut failures = Vec::new();
     for f in &fixtures {
         match f.run(&policy) {
