@@ -77,13 +77,14 @@ fn every_shared_vector_passes_through_the_cli() {
     assert_eq!(run_vectors("host/tests/data/calendar-vectors.json"), 82);
 }
 
-/// The skipped-day (Pacific/Apia 2011-12-30, Pacific/Kwajalein 1993-08-21) and the
-/// override-precedence vectors, through the binary.
+/// The skipped-day (Pacific/Apia 2011-12-30, Pacific/Kwajalein 1993-08-21), the
+/// override-precedence and the jump-across-midnight (America/Toronto 1919) vectors,
+/// through the binary.
 #[test]
 fn skipped_day_and_precedence_vectors_pass_through_the_cli() {
     assert_eq!(
         run_vectors("host/tests/data/calendar-vectors-pacto.json"),
-        26
+        30
     );
 }
 

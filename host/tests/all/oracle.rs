@@ -14,8 +14,8 @@
 //! own), then the calendar must agree with it on at least 100,000 random draws over
 //! random calendars with holidays and overrides that often fall on the same dates, in
 //! zones with DST (at midnight, half-hour and 45-minute offsets) and with whole skipped
-//! days (Pacific/Apia 2011, Pacific/Kwajalein 1993), from starts on and around their
-//! offset changes.
+//! days (Pacific/Apia 2011, Pacific/Kwajalein 1993) or a jump across midnight
+//! (America/Toronto 1919), from starts on and around their offset changes.
 
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -456,15 +456,16 @@ fn the_oracle_reproduces_every_hand_written_vector() {
             }
         }
     }
-    assert_eq!(count, 82 + 26);
+    assert_eq!(count, 82 + 30);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 // ---- random calendars against the oracle ----
 
 /// Zones with DST (at 02:00, at midnight, by 30 minutes, at a 45-minute offset), without,
-/// and with whole skipped days, each with a year worth aiming at.
-const ZONES: [(&str, i16); 12] = [
+/// with whole skipped days and with a jump across midnight, each with a year worth
+/// aiming at.
+const ZONES: [(&str, i16); 13] = [
     ("Europe/Madrid", 2026),
     ("America/New_York", 2026),
     ("America/Sao_Paulo", 2018),
@@ -474,14 +475,18 @@ const ZONES: [(&str, i16); 12] = [
     ("Pacific/Chatham", 2026),
     ("Pacific/Apia", 2011),
     ("Pacific/Kwajalein", 1993),
+    // 1919-03-30: a one-hour jump from 23:30 across midnight
+    ("America/Toronto", 1919),
     ("Asia/Kolkata", 2026),
     ("UTC", 2026),
     ("Etc/GMT+5", 2026),
 ];
 
-/// 1990-01-01T00:00:00Z and 2040-01-01T00:00:00Z.
+/// 1990-01-01T00:00:00Z and 2040-01-01T00:00:00Z: where most starts lie.
 const FIRST_START: i64 = 631_152_000;
 const LAST_START: i64 = 2_208_988_800;
+/// 1901-01-01T00:00:00Z: the earliest start, for the zones' notable years.
+const EARLIEST_START: i64 = -2_177_452_800;
 
 const DAY: i64 = 86_400;
 
@@ -531,7 +536,7 @@ fn start_in(zone: &'static str, notable: i16) -> impl Strategy<Value = i64> {
                     .nth(nth)
                     .map_or(from, |t| t.timestamp())
                     .as_second();
-                (at + jitter).clamp(FIRST_START, LAST_START)
+                (at + jitter).clamp(EARLIEST_START, LAST_START)
             }),
     ]
 }

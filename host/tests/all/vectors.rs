@@ -1,8 +1,9 @@
 //! The calendar vectors through the library: the 82 shared ones
 //! (`tests/data/calendar-vectors.json`), taken from the test suites of real business-time
 //! engines, and Pacto's own (`tests/data/calendar-vectors-pacto.json`): the skipped-day
-//! rule (Pacific/Apia 2011, Pacific/Kwajalein 1993) and the precedence of overrides and
-//! holidays, each worked out by hand from DESIGN.md.
+//! rule (Pacific/Apia 2011, Pacific/Kwajalein 1993), the precedence of overrides and
+//! holidays, and a jump across midnight that moves a day's last hours into the next
+//! day's (America/Toronto 1919), each worked out by hand from DESIGN.md.
 
 use jiff::Timestamp;
 use pacto::calendar::{Calendar, Pauses};
@@ -152,7 +153,7 @@ fn every_shared_vector_passes_through_the_library() {
 fn skipped_day_and_precedence_vectors_pass_through_the_library() {
     let vectors = load_pacto();
     let count = |prefix: &str| vectors.iter().filter(|v| v.id.starts_with(prefix)).count();
-    assert_eq!((count("skip-"), count("prec-")), (12, 14));
+    assert_eq!((count("skip-"), count("prec-"), count("gap-")), (12, 14, 4));
     assert!(
         vectors
             .iter()
