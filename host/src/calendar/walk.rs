@@ -201,7 +201,9 @@ impl Calendar {
     }
 }
 
-/// Adds spans to a sorted set of disjoint spans, merging those that overlap or touch.
+/// Adds spans to a sorted set of disjoint spans, merging those that overlap. Spans that
+/// only touch stay apart (the answers are the same either way), so that a calendar open
+/// around the clock does not grow one span without end that is never handed on.
 fn add(set: &mut Vec<(i64, i64)>, spans: &[(i64, i64)]) {
     if spans.is_empty() {
         return;
@@ -210,7 +212,7 @@ fn add(set: &mut Vec<(i64, i64)>, spans: &[(i64, i64)]) {
     set.sort_unstable();
     let mut merged = 0;
     for i in 1..set.len() {
-        if set[i].0 <= set[merged].1 {
+        if set[i].0 < set[merged].1 {
             set[merged].1 = set[merged].1.max(set[i].1);
         } else {
             merged += 1;
