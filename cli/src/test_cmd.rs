@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use miette::{Report, miette};
 use pacto::fixture::{Fixture, Outcome};
+use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 use serde_json::{Value, json};
 
 use crate::policy_cmd;
@@ -29,6 +30,8 @@ pub struct TestArgs {
 }
 
 struct Result_ {
+    /// Which of the folders on the command line.
+    dir: usize,
     bundle: String,
     name: String,
     file: String,
@@ -37,7 +40,7 @@ struct Result_ {
 
 pub fn run(a: TestArgs) -> Result<ExitCode, Report> {
     let mut results = Vec::new();
-    for dir in &a.dirs {
+    for (index, dir) in a.dirs.iter().enumerate() {
         let policy = policy_cmd::load(dir)?;
         let fixtures = Fixture::load_dir(dir).map_err(|e| miette!("{e}"))?;
         if fixtures.is_empty() {
@@ -50,6 +53,7 @@ pub fn run(a: TestArgs) -> Result<ExitCode, Report> {
         for f in fixtures {
             let outcome = f.run(&policy);
             results.push(Result_ {
+                dir: index,
                 bundle: policy.info().name.clone(),
                 name: f.name,
                 file: f.path.display().to_string(),
@@ -69,7 +73,7 @@ pub fn run(a: TestArgs) -> Result<ExitCode, Report> {
             serde_json::to_string_pretty(&json_report(&results, passed, failed))
                 .unwrap_or_default()
         ),
-        Format::Junit => print!("{}", junit(&results, failed)),
+        Format::Junit => println!("{}", junit(&results)),
     }
     Ok(if failed == 0 {
         ExitCode::SUCCESS
@@ -111,9 +115,12 @@ fn json_report(results: &[Result_], passed: usize, failed: usize) -> Value {
                     v["status"] = "fail".into();
                     v["mismatches"] = ms
                         .iter()
-                        .map(
-                            |m| json!({"path": m.path, "expected": m.expected, "actual": m.actual}),
-                        )
+                        .map(|m| match &m.actual {
+                            Some(actual) => {
+                                json!({"path": m.path, "expected": m.expected, "actual": actual})
+                            }
+                            None => json!({"path": m.path, "expected": m.expected, "absent": true}),
+                        })
                         .collect();
                 }
                 Outcome::Error(e) => {
@@ -127,70 +134,44 @@ fn json_report(results: &[Result_], passed: usize, failed: usize) -> Value {
     json!({"passed": passed, "failed": failed, "fixtures": fixtures})
 }
 
-fn xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
-
-fn junit(results: &[Result_], failed: usize) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"pacto\" tests=\"{}\" failures=\"{failed}\">",
-        results.len()
-    );
-    let mut bundles: Vec<&str> = results.iter().map(|r| r.bundle.as_str()).collect();
-    bundles.dedup();
-    for b in bundles {
-        let mine: Vec<&Result_> = results.iter().filter(|r| r.bundle == b).collect();
-        let fails = mine
-            .iter()
-            .filter(|r| matches!(r.outcome, Outcome::Fail(_)))
-            .count();
-        let errors = mine
-            .iter()
-            .filter(|r| matches!(r.outcome, Outcome::Error(_)))
-            .count();
-        let _ = writeln!(
-            out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{fails}\" errors=\"{errors}\">",
-            xml(b),
-            mine.len()
-        );
-        for r in mine {
-            let _ = write!(
-                out,
-                "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\"",
-                xml(b),
-                xml(&r.name),
-                xml(&r.file)
-            );
-            match &r.outcome {
-                Outcome::Pass => out.push_str("/>\n"),
-                Outcome::Fail(ms) => {
-                    let body: Vec<String> = ms.iter().map(|m| m.to_string()).collect();
-                    let _ = writeln!(
-                        out,
-                        ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>",
-                        xml(&body[0]),
-                        xml(&body.join("\n"))
-                    );
-                }
-                Outcome::Error(e) => {
-                    let _ = writeln!(
-                        out,
-                        ">\n      <error type=\"{}\" message=\"{}\"/>\n    </testcase>",
-                        e.kind(),
-                        xml(&e.to_string())
-                    );
-                }
-            }
+/// The JUnit XML report: one `<testsuite>` per bundle folder, one `<testcase>` per
+/// fixture (with its `file`), a `<failure>` per failed fixture listing every mismatch and
+/// an `<error>` (typed by the error kind) per fixture the policy could not decide.
+fn junit(results: &[Result_]) -> String {
+    let mut report = quick_junit::Report::new("pacto");
+    let mut suites: Vec<TestSuite> = Vec::new();
+    let mut dir = None;
+    for r in results {
+        if dir != Some(r.dir) {
+            suites.push(TestSuite::new(r.bundle.as_str()));
+            dir = Some(r.dir);
         }
-        out.push_str("  </testsuite>\n");
+        let status = match &r.outcome {
+            Outcome::Pass => TestCaseStatus::success(),
+            Outcome::Fail(ms) => {
+                let lines: Vec<String> = ms.iter().map(ToString::to_string).collect();
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                status
+                    .set_message(lines.first().cloned().unwrap_or_default())
+                    .set_description(lines.join("\n"));
+                status
+            }
+            Outcome::Error(e) => {
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+                status.set_type(e.kind()).set_message(e.to_string());
+                status
+            }
+        };
+        let mut case = TestCase::new(r.name.as_str(), status);
+        case.set_classname(r.bundle.as_str());
+        case.extra.insert("file".into(), r.file.as_str().into());
+        if let Some(suite) = suites.last_mut() {
+            suite.add_test_case(case);
+        }
     }
-    out.push_str("</testsuites>\n");
-    out
+    report.add_test_suites(suites);
+    // serializing into memory fails only on a bug in the writer; say so rather than panic
+    report
+        .to_string()
+        .unwrap_or_else(|e| format!("<!-- cannot write the JUnit report: {e} -->"))
 }

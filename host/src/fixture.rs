@@ -1,9 +1,12 @@
 //! Fixtures: a case, a `now` and the expected part of the decision, as JSON files in a
 //! bundle's `fixtures/` folder. Only the fields `expect` names are compared.
 //!
-//! Partial comparison: an expected object constrains only the keys it lists; an expected
-//! array must have the same length, each element compared partially; anything else must
-//! be equal.
+//! Partial comparison: an expected object constrains only the keys it lists, and each of
+//! them must be present in the decision (a key the decision lacks is a mismatch, shown as
+//! `<absent>`, even when the fixture expects `null`); an expected array must have the same
+//! length, each element compared partially; anything else must be equal. A fixture that
+//! could not fail is refused when it loads: an empty `expect`, or an empty object inside
+//! an expected array.
 //!
 //! ```
 //! use pacto::fixture::compare;
@@ -13,6 +16,9 @@
 //! assert!(compare(&json!({"escalation": {"level": 2}}), &actual).is_empty());
 //! let m = compare(&json!({"escalation": {"level": 1}}), &actual);
 //! assert_eq!(m[0].to_string(), "escalation.level: expected 1, got 2");
+//! // a typo'd key is not read as `null`
+//! let m = compare(&json!({"escalaton": null}), &actual);
+//! assert_eq!(m[0].to_string(), "escalaton: expected null, got <absent>");
 //! ```
 
 use std::fmt;
@@ -82,10 +88,23 @@ impl Fixture {
                 raw.now
             ))
         })?;
-        if !raw.expect.is_object() {
-            return Err(err(
-                "`expect`: must be an object, a part of the decision".into()
-            ));
+        match &raw.expect {
+            Value::Object(m) if m.is_empty() => {
+                return Err(err(
+                    "`expect`: is empty, so the fixture checks nothing; name at least one field of the decision, e.g. `\"escalation\": null`".into(),
+                ));
+            }
+            Value::Object(_) => {}
+            _ => {
+                return Err(err(
+                    "`expect`: must be an object, a part of the decision".into()
+                ));
+            }
+        }
+        if let Some(path) = empty_object_in_array("expect", &raw.expect) {
+            return Err(err(format!(
+                "`{path}`: an empty object checks only that the element exists; name at least one of its fields, e.g. `\"status\"`"
+            )));
         }
         let name = path
             .file_stem()
@@ -155,17 +174,34 @@ pub struct Mismatch {
     pub path: String,
     /// What the fixture expects.
     pub expected: Value,
-    /// What the policy decided (`null` when absent).
-    pub actual: Value,
+    /// What the policy decided; `None` when the decision has no such key.
+    pub actual: Option<Value>,
 }
 
 impl fmt::Display for Mismatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: expected {}, got {}",
-            self.path, self.expected, self.actual
-        )
+        match &self.actual {
+            Some(actual) => write!(f, "{}: expected {}, got {actual}", self.path, self.expected),
+            None => write!(f, "{}: expected {}, got <absent>", self.path, self.expected),
+        }
+    }
+}
+
+/// The JSON path of the first empty object inside an array of `v`, if any.
+fn empty_object_in_array(path: &str, v: &Value) -> Option<String> {
+    match v {
+        Value::Object(m) => m
+            .iter()
+            .find_map(|(k, v)| empty_object_in_array(&format!("{path}.{k}"), v)),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| {
+            let here = format!("{path}[{i}]");
+            if v.as_object().is_some_and(|m| m.is_empty()) {
+                Some(here)
+            } else {
+                empty_object_in_array(&here, v)
+            }
+        }),
+        _ => None,
     }
 }
 
@@ -187,7 +223,14 @@ fn walk(path: &str, expect: &Value, actual: &Value, out: &mut Vec<Mismatch>) {
     match (expect, actual) {
         (Value::Object(e), Value::Object(a)) => {
             for (k, v) in e {
-                walk(&join(k), v, a.get(k).unwrap_or(&Value::Null), out);
+                match a.get(k) {
+                    Some(av) => walk(&join(k), v, av, out),
+                    None => out.push(Mismatch {
+                        path: join(k),
+                        expected: v.clone(),
+                        actual: None,
+                    }),
+                }
             }
         }
         (Value::Array(e), Value::Array(a)) if e.len() == a.len() => {
@@ -198,7 +241,7 @@ fn walk(path: &str, expect: &Value, actual: &Value, out: &mut Vec<Mismatch>) {
         (Value::Array(e), Value::Array(a)) => out.push(Mismatch {
             path: format!("{path} (length)"),
             expected: Value::from(e.len()),
-            actual: Value::from(a.len()),
+            actual: Some(Value::from(a.len())),
         }),
         _ if expect == actual => {}
         _ => out.push(Mismatch {
@@ -208,7 +251,7 @@ fn walk(path: &str, expect: &Value, actual: &Value, out: &mut Vec<Mismatch>) {
                 path.to_owned()
             },
             expected: expect.clone(),
-            actual: actual.clone(),
+            actual: Some(actual.clone()),
         }),
     }
 }
@@ -221,7 +264,7 @@ mod tests {
     #[test]
     fn partial_objects_and_whole_arrays() {
         let actual = json!({"a": 1, "b": [{"x": 1, "y": 2}, {"x": 3}], "c": null});
-        assert!(compare(&json!({"b": [{"x": 1}, {}]}), &actual).is_empty());
+        assert!(compare(&json!({"b": [{"x": 1}, {"x": 3}]}), &actual).is_empty());
         assert_eq!(
             compare(&json!({"b": [{"x": 1}]}), &actual)[0].to_string(),
             "b (length): expected 1, got 2"
@@ -232,9 +275,61 @@ mod tests {
         );
         assert_eq!(
             compare(&json!({"d": 5}), &actual)[0].to_string(),
-            "d: expected 5, got null"
+            "d: expected 5, got <absent>"
         );
         assert!(compare(&json!({"c": null}), &actual).is_empty());
+        // a key the decision lacks is a mismatch even when `null` is expected
+        let m = compare(&json!({"escalaton": null, "b": [{"z": null}, {}]}), &actual);
+        assert_eq!(
+            m.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            [
+                "b[0].z: expected null, got <absent>",
+                "escalaton: expected null, got <absent>"
+            ]
+        );
+        assert_eq!(m[1].actual, None);
         assert_eq!(compare(&json!({"a": {"z": 1}}), &actual)[0].path, "a");
+    }
+
+    fn load_text(text: &str) -> Result<Fixture, FixtureError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("typo.json");
+        std::fs::write(&path, text).unwrap();
+        Fixture::load(&path)
+    }
+
+    const CASE: &str = r#"{"id": "C-1", "opened_at": "2026-03-02T10:15:00+01:00", "priority": "high",
+        "channel": "email", "kind": "question", "customer": {"id": "K", "tier": "gold"}}"#;
+
+    #[test]
+    fn fixtures_that_cannot_fail_are_refused_naming_the_file() {
+        let e = load_text(&format!(
+            r#"{{"case": {CASE}, "now": "2026-03-02T12:00:00Z", "expect": {{}}}}"#
+        ))
+        .unwrap_err();
+        assert!(e.path.ends_with("typo.json"), "{e}");
+        assert!(e.to_string().contains("`expect`: is empty"), "{e}");
+        let e = load_text(&format!(
+            r#"{{"case": {CASE}, "now": "2026-03-02T12:00:00Z", "expect": {{"deadlines": [{{"status": "met"}}, {{}}]}}}}"#
+        ))
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("typo.json: `expect.deadlines[1]`: an empty object"),
+            "{e}"
+        );
+        let e = load_text(&format!(
+            r#"{{"case": {CASE}, "now": "2026-03-02T12:00:00Z", "expect": {{"escalation": {{"notify": [{{}}]}}}}}}"#
+        ))
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("`expect.escalation.notify[0]`"),
+            "{e}"
+        );
+        let ok = load_text(&format!(
+            r#"{{"case": {CASE}, "now": "2026-03-02T12:00:00Z", "expect": {{"compensation": [], "escalation": null}}}}"#
+        ))
+        .unwrap();
+        assert_eq!(ok.name, "typo");
     }
 }

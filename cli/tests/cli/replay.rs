@@ -74,6 +74,7 @@ fn replay_keeps_order_and_reports_every_bad_line() {
         "--now",
         now,
     ]);
+    assert_eq!(decided.status.code(), Some(0), "{}", stderr(&decided));
     let expected: Value = serde_json::from_str(&stdout(&decided)).expect("decision");
     assert_eq!(got[0], serde_json::json!({"id": id, "decision": expected}));
 

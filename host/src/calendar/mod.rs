@@ -13,7 +13,9 @@
 //! - hours are local wall-clock hours: business time is real elapsed seconds, so a DST
 //!   change inside an open interval makes that day shorter or longer; a local time in a
 //!   spring-forward gap moves forward by the gap, a repeated one means its first
-//!   occurrence, and open intervals that then overlap count once.
+//!   occurrence, and open intervals that then overlap count once;
+//! - a local date that does not exist in the zone (a whole day skipped, as Pacific/Apia's
+//!   2011-12-30) has no open time, and the next day keeps its own hours.
 //!
 //! ```
 //! use pacto::calendar::{Calendar, Pauses};

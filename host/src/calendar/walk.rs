@@ -1,8 +1,9 @@
 //! Walking a calendar's open spans forwards or backwards from an instant.
 //!
 //! Each local day's hours become instant spans through the zone table; spans that a
-//! daylight-saving change makes overlap in real time count once (they are merged within
-//! a day and clipped across days), so every second is counted at most once.
+//! daylight-saving change makes overlap in real time count once (they are merged, within
+//! a day and across days, before the walk hands them on), so every second is counted at
+//! most once and none that is open is lost.
 
 use std::ops::ControlFlow;
 
@@ -30,8 +31,12 @@ fn ts(second: i64) -> Timestamp {
 
 impl Calendar {
     /// The local hours of an epoch day: override, holiday or weekday, in that order of
-    /// precedence, dated entries before recurring ones.
+    /// precedence, dated entries before recurring ones. A day that does not exist in the
+    /// zone (skipped whole by a forward jump) has no hours: they do not move onto the next.
     fn hours_on(&self, day: i64) -> &[(u32, u32)] {
+        if self.table.is_skipped_day(day) {
+            return &[];
+        }
         if let Ok(i) = self.overrides.binary_search_by_key(&day, |(d, _)| *d) {
             return &self.overrides[i].1;
         }
@@ -83,6 +88,11 @@ impl Calendar {
 
     /// Calls `f(a, b)` with each open span `[a, b)` that ends after `from`, clipped to
     /// start at `from` at the earliest, in increasing order, until `f` breaks.
+    ///
+    /// A day's spans are held back until no later day can reach them: a forward jump
+    /// across midnight can move a day's last hours past the next day's first ones (an
+    /// instant of local day `d` is never before `d * DAY - max_offset`), and spans that
+    /// overlap in real time count once.
     pub(super) fn walk_forward<B>(
         &self,
         from: i64,
@@ -90,35 +100,42 @@ impl Calendar {
         mut f: impl FnMut(i64, i64) -> ControlFlow<B>,
     ) -> Result<Option<B>, TimeError> {
         let mut day = self.table.to_local(from).div_euclid(DAY) - 1;
-        let (mut hint, mut buf, mut last_end, mut idle) = (0, Vec::new(), i64::MIN, 0u32);
+        let (mut hint, mut buf, mut pending, mut idle) = (0, Vec::new(), Vec::new(), 0u32);
+        // hands `f` the held spans that end by `bound`, in order
+        let mut release = |pending: &mut Vec<(i64, i64)>, bound: i64| -> ControlFlow<B> {
+            let n = pending.iter().take_while(|&&(_, b)| b <= bound).count();
+            for (a, b) in pending.drain(..n) {
+                if b > from {
+                    f(a.max(from), b)?;
+                }
+            }
+            ControlFlow::Continue(())
+        };
         loop {
             let earliest = day * DAY - self.max_offset;
             if let Limit::Until(until) = limit
                 && earliest > until
             {
-                return Ok(None);
+                return Ok(release(&mut pending, i64::MAX).break_value());
             }
             if earliest >= MAX_SECOND {
+                if let ControlFlow::Break(x) = release(&mut pending, i64::MAX) {
+                    return Ok(Some(x));
+                }
                 return Err(TimeError::OutOfRange(ts(MAX_SECOND)));
             }
             self.day_spans(day, &mut hint, &mut buf);
-            let mut found = false;
-            for &(a, b) in &buf {
-                let a = a.max(last_end);
-                if b <= a {
-                    continue;
-                }
-                last_end = b;
-                if b <= from {
-                    continue;
-                }
-                found = true;
-                if let ControlFlow::Break(x) = f(a.max(from), b) {
-                    return Ok(Some(x));
-                }
+            let found = buf.iter().any(|&(_, b)| b > from);
+            add(&mut pending, &buf);
+            if let ControlFlow::Break(x) = release(&mut pending, (day + 1) * DAY - self.max_offset)
+            {
+                return Ok(Some(x));
             }
             idle = if found { 0 } else { idle + 1 };
             if matches!(limit, Limit::Search) && idle > SEARCH_HORIZON_DAYS {
+                if let ControlFlow::Break(x) = release(&mut pending, i64::MAX) {
+                    return Ok(Some(x));
+                }
                 return Err(TimeError::NoOpenTime {
                     from: ts(from),
                     days: SEARCH_HORIZON_DAYS,
@@ -129,7 +146,9 @@ impl Calendar {
     }
 
     /// Calls `f(a, b)` with each open span `[a, b)` that starts before `from`, clipped to
-    /// end at `from` at the latest, in decreasing order, until `f` breaks.
+    /// end at `from` at the latest, in decreasing order, until `f` breaks. Spans are held
+    /// back as in [`walk_forward`](Self::walk_forward), mirrored: an instant of local day
+    /// `d` is always before `(d + 1) * DAY + max_offset`.
     pub(super) fn walk_backward<B>(
         &self,
         from: i64,
@@ -137,36 +156,41 @@ impl Calendar {
         mut f: impl FnMut(i64, i64) -> ControlFlow<B>,
     ) -> Result<Option<B>, TimeError> {
         let mut day = self.table.to_local(from).div_euclid(DAY) + 1;
-        let (mut hint, mut buf, mut last_start, mut idle) =
-            (usize::MAX, Vec::new(), i64::MAX, 0u32);
+        let (mut hint, mut buf, mut pending, mut idle) = (usize::MAX, Vec::new(), Vec::new(), 0u32);
+        // hands `f` the held spans that start at `bound` or later, latest first
+        let mut release = |pending: &mut Vec<(i64, i64)>, bound: i64| -> ControlFlow<B> {
+            let keep = pending.iter().take_while(|&&(a, _)| a < bound).count();
+            for (a, b) in pending.drain(keep..).rev() {
+                if a < from {
+                    f(a, b.min(from))?;
+                }
+            }
+            ControlFlow::Continue(())
+        };
         loop {
             let latest = (day + 1) * DAY + self.max_offset;
             if let Limit::Until(until) = limit
                 && latest < until
             {
-                return Ok(None);
+                return Ok(release(&mut pending, i64::MIN).break_value());
             }
             if latest <= MIN_SECOND {
+                if let ControlFlow::Break(x) = release(&mut pending, i64::MIN) {
+                    return Ok(Some(x));
+                }
                 return Err(TimeError::OutOfRange(ts(MIN_SECOND)));
             }
             self.day_spans(day, &mut hint, &mut buf);
-            let mut found = false;
-            for &(a, b) in buf.iter().rev() {
-                let b = b.min(last_start);
-                if b <= a {
-                    continue;
-                }
-                last_start = a;
-                if a >= from {
-                    continue;
-                }
-                found = true;
-                if let ControlFlow::Break(x) = f(a, b.min(from)) {
-                    return Ok(Some(x));
-                }
+            let found = buf.iter().any(|&(a, _)| a < from);
+            add(&mut pending, &buf);
+            if let ControlFlow::Break(x) = release(&mut pending, day * DAY + self.max_offset) {
+                return Ok(Some(x));
             }
             idle = if found { 0 } else { idle + 1 };
             if matches!(limit, Limit::Search) && idle > SEARCH_HORIZON_DAYS {
+                if let ControlFlow::Break(x) = release(&mut pending, i64::MIN) {
+                    return Ok(Some(x));
+                }
                 return Err(TimeError::NoOpenTime {
                     from: ts(from),
                     days: SEARCH_HORIZON_DAYS,
@@ -175,4 +199,25 @@ impl Calendar {
             day -= 1;
         }
     }
+}
+
+/// Adds spans to a sorted set of disjoint spans, merging those that overlap. Spans that
+/// only touch stay apart (the answers are the same either way), so that a calendar open
+/// around the clock does not grow one span without end that is never handed on.
+fn add(set: &mut Vec<(i64, i64)>, spans: &[(i64, i64)]) {
+    if spans.is_empty() {
+        return;
+    }
+    set.extend_from_slice(spans);
+    set.sort_unstable();
+    let mut merged = 0;
+    for i in 1..set.len() {
+        if set[i].0 < set[merged].1 {
+            set[merged].1 = set[merged].1.max(set[i].1);
+        } else {
+            merged += 1;
+            set[merged] = set[i];
+        }
+    }
+    set.truncate(merged + 1);
 }

@@ -28,7 +28,12 @@ struct Transition {
 pub(crate) struct ZoneTable {
     initial: i32,
     transitions: Box<[Transition]>,
+    /// Local days (days since 1970-01-01 local) that a forward jump skips entirely, such
+    /// as Pacific/Apia's 2011-12-30; sorted, and empty in almost every zone.
+    skipped_days: Box<[i64]>,
 }
+
+const DAY: i64 = 86_400;
 
 /// Slack kept around the supported range so that days at its edges convert exactly.
 const MARGIN: i64 = 3 * 86_400;
@@ -39,6 +44,7 @@ impl ZoneTable {
             Timestamp::from_second(MIN_SECOND - MARGIN).expect("range start is a valid timestamp");
         let initial = zone.to_offset(from).seconds();
         let mut transitions = Vec::new();
+        let mut skipped_days = Vec::new();
         let mut before = initial;
         for t in zone.following(from) {
             let at = t.timestamp().as_second();
@@ -54,11 +60,18 @@ impl ZoneTable {
                 local_threshold: at + i64::from(before.max(after)),
                 after,
             });
+            if after > before {
+                // local times in [gap_start, gap_end) do not exist
+                let (gap_start, gap_end) = (at + i64::from(before), at + i64::from(after));
+                let first = gap_start.div_euclid(DAY) + i64::from(gap_start.rem_euclid(DAY) != 0);
+                skipped_days.extend(first..gap_end.div_euclid(DAY));
+            }
             before = after;
         }
         ZoneTable {
             initial,
             transitions: transitions.into_boxed_slice(),
+            skipped_days: skipped_days.into_boxed_slice(),
         }
     }
 
@@ -98,6 +111,12 @@ impl ZoneTable {
         }
         *hint = i;
         local - i64::from(self.offset_before(i))
+    }
+
+    /// Whether a local day (days since 1970-01-01 local) does not exist at all in the
+    /// zone: every one of its local times lies inside one forward jump.
+    pub(crate) fn is_skipped_day(&self, day: i64) -> bool {
+        !self.skipped_days.is_empty() && self.skipped_days.binary_search(&day).is_ok()
     }
 
     /// Largest absolute offset of the zone: bounds how far a local day strays from UTC.
@@ -161,6 +180,22 @@ mod tests {
                 l += 600;
             }
         }
+    }
+
+    #[test]
+    fn whole_skipped_days_are_found() {
+        let day = |y, m, d| crate::calendar::days::from_civil(y, m, d);
+        let apia = ZoneTable::new(&TimeZone::get("Pacific/Apia").expect("zone"));
+        assert!(apia.is_skipped_day(day(2011, 12, 30)));
+        assert!(!apia.is_skipped_day(day(2011, 12, 29)));
+        assert!(!apia.is_skipped_day(day(2011, 12, 31)));
+        let kwajalein = ZoneTable::new(&TimeZone::get("Pacific/Kwajalein").expect("zone"));
+        assert!(kwajalein.is_skipped_day(day(1993, 8, 21)));
+        assert!(!kwajalein.is_skipped_day(day(1993, 8, 20)));
+        assert!(!kwajalein.is_skipped_day(day(1993, 8, 22)));
+        // an ordinary one-hour spring-forward gap skips no day
+        let madrid = ZoneTable::new(&TimeZone::get("Europe/Madrid").expect("zone"));
+        assert!(madrid.skipped_days.is_empty());
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod events_order;
 mod guest_native;
 mod harness;
 mod isolation;
+mod oracle;
 mod properties;
 mod rhai_fields;
 mod sandbox;

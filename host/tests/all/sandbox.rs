@@ -105,16 +105,14 @@ fn a_map_that_grows_without_end_is_stopped() {
         "{e:?}"
     );
     // Rhai 1.27 does not size-check a map grown by index assignment (`m[k] = v`); the
-    // operation and wall-clock limits stop it instead, still as a typed error
+    // operation limit stops it instead (a wall clock generous enough for debug builds,
+    // so it is the operation count and nothing else)
     let e = attack(
         "let m = #{}; let i = 0; loop { m[`k${i}`] = i; i += 1; }",
-        "",
+        "[limits]\nmax_operations = 100_000\ntimeout_ms = 60_000\n",
     );
     assert!(
-        matches!(
-            e,
-            DecideError::Limit(LimitExceeded::Operations(_) | LimitExceeded::Timeout(_))
-        ),
+        matches!(e, DecideError::Limit(LimitExceeded::Operations(100_000))),
         "{e:?}"
     );
 }
@@ -195,9 +193,12 @@ fn invalid_decisions_name_the_field() {
     }
 }
 
+/// `print` and `debug` run without effect on the decision (the policy's own return
+/// value is what is judged) and `eval` is refused at load. That their output goes nowhere
+/// is checked on the process's real stdout and stderr by the CLI test
+/// `print_and_debug_do_not_reach_stdout_or_stderr`.
 #[test]
-fn print_debug_and_eval_do_not_escape() {
-    // print and debug are silenced; eval is not part of the language
+fn print_and_debug_run_and_eval_is_refused() {
     let (_dir, policy) = load("print(\"leak\"); debug(\"leak\"); 1", "");
     let e = policy
         .decide(&case("bad"), "2026-03-02T10:30:00Z".parse().unwrap())

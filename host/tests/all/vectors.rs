@@ -1,5 +1,9 @@
-//! The 82 shared calendar vectors (`tests/data/calendar-vectors.json`), taken from the
-//! test suites of real business-time engines, through the library.
+//! The calendar vectors through the library: the 82 shared ones
+//! (`tests/data/calendar-vectors.json`), taken from the test suites of real business-time
+//! engines, and Pacto's own (`tests/data/calendar-vectors-pacto.json`): the skipped-day
+//! rule (Pacific/Apia 2011, Pacific/Kwajalein 1993), the precedence of overrides and
+//! holidays, and a jump across midnight that moves a day's last hours into the next
+//! day's (America/Toronto 1919), each worked out by hand from DESIGN.md.
 
 use jiff::Timestamp;
 use pacto::calendar::{Calendar, Pauses};
@@ -13,9 +17,17 @@ pub struct Vector {
     pub expect: String,
 }
 
-/// The vectors, with each calendar rendered as the TOML a user would write.
+/// The shared vectors, with each calendar rendered as the TOML a user would write.
 pub fn load() -> Vec<Vector> {
-    let text = include_str!("../data/calendar-vectors.json");
+    parse(include_str!("../data/calendar-vectors.json"))
+}
+
+/// Pacto's own vectors (skipped days, overrides and precedence).
+pub fn load_pacto() -> Vec<Vector> {
+    parse(include_str!("../data/calendar-vectors-pacto.json"))
+}
+
+fn parse(text: &str) -> Vec<Vector> {
     let all: Vec<Value> = serde_json::from_str(text).expect("vectors are JSON");
     all.into_iter()
         .map(|v| Vector {
@@ -36,10 +48,20 @@ pub fn load() -> Vec<Vector> {
         .collect()
 }
 
+/// `key = value` lines (JSON arrays and strings are TOML too), then `[overrides]`.
 fn toml_of(cal: &Value) -> String {
     let mut out = String::new();
-    for (key, value) in cal.as_object().expect("calendar object") {
-        out.push_str(&format!("{key} = {value}\n"));
+    let object = cal.as_object().expect("calendar object");
+    for (key, value) in object {
+        if key != "overrides" {
+            out.push_str(&format!("{key} = {value}\n"));
+        }
+    }
+    if let Some(overrides) = object.get("overrides") {
+        out.push_str("\n[overrides]\n");
+        for (date, hours) in overrides.as_object().expect("overrides object") {
+            out.push_str(&format!("\"{date}\" = {hours}\n"));
+        }
     }
     out
 }
@@ -95,10 +117,7 @@ fn answer(v: &Vector) -> String {
     }
 }
 
-#[test]
-fn every_shared_vector_passes_through_the_library() {
-    let vectors = load();
-    assert_eq!(vectors.len(), 82);
+fn check(vectors: &[Vector]) {
     let failures: Vec<String> = vectors
         .iter()
         .filter_map(|v| {
@@ -121,4 +140,24 @@ fn every_shared_vector_passes_through_the_library() {
         vectors.len(),
         failures.join("\n")
     );
+}
+
+#[test]
+fn every_shared_vector_passes_through_the_library() {
+    let vectors = load();
+    assert_eq!(vectors.len(), 82);
+    check(&vectors);
+}
+
+#[test]
+fn skipped_day_and_precedence_vectors_pass_through_the_library() {
+    let vectors = load_pacto();
+    let count = |prefix: &str| vectors.iter().filter(|v| v.id.starts_with(prefix)).count();
+    assert_eq!((count("skip-"), count("prec-"), count("gap-")), (12, 14, 4));
+    assert!(
+        vectors
+            .iter()
+            .any(|v| v.calendar_toml.contains("[overrides]"))
+    );
+    check(&vectors);
 }

@@ -47,7 +47,12 @@ fn standard_wasm() -> (tempfile::TempDir, Policy) {
 fn standard_wasm_fixtures_pass() {
     let (dir, policy) = standard_wasm();
     let fixtures = Fixture::load_dir(dir.path()).unwrap();
-    assert!(fixtures.len() >= 25);
+    assert_eq!(fixtures.len(), crate::standard::fixture_files(dir.path()));
+    assert_eq!(
+        fixtures.len(),
+        crate::standard::fixture_files(&rules("standard-rhai")),
+        "the Wasm twin has a fixture for every Rhai one"
+    );
     let mut failures = Vec::new();
     for f in &fixtures {
         match f.run(&policy) {
@@ -141,4 +146,40 @@ fn compiled_components_are_cached_on_disk_and_a_bad_entry_is_recompiled() {
         std::fs::metadata(&cached[0]).unwrap().len() > 1000,
         "the bad entry was replaced"
     );
+}
+
+/// Rhai and Wasm (and native) again, on calendars in each zone the generator aims at and
+/// open on the days of their offset changes.
+#[test]
+fn rhai_wasm_and_native_agree_across_offset_changes_in_every_zone() {
+    let cases = generate::cases(0x3A5_2026, 600);
+    // one compiled component for every zone (the calendars are not part of it)
+    let cache = tempfile::tempdir().unwrap();
+    for zone in generate::DST_ZONES {
+        let (_rhai_dir, rhai) = crate::standard::rhai_in(zone);
+        let native = standard_native::policy(&rhai);
+        let dir = wasm_bundle("standard-wasm", test_programs::STANDARD_WASM);
+        crate::standard::rezone(dir.path(), zone);
+        let mut bundle = pacto::Bundle::load(dir.path()).unwrap();
+        bundle.limits.timeout_ms = 60_000;
+        let wasm = Engine::with_cache_dir(cache.path())
+            .from_bundle(bundle)
+            .unwrap();
+        let mut differ = Vec::new();
+        for (case, now) in &cases {
+            let r = body(rhai.decide(case, *now).unwrap());
+            let w = body(wasm.decide(case, *now).unwrap());
+            let n = body(native.decide(case, *now).unwrap());
+            if r != w || r != n {
+                differ.push(case.id.clone());
+            }
+        }
+        assert!(
+            differ.is_empty(),
+            "{zone}: {} of {} cases differ: {:?}",
+            differ.len(),
+            cases.len(),
+            &differ[..differ.len().min(10)]
+        );
+    }
 }

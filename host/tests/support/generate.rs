@@ -1,8 +1,12 @@
 //! A seeded, deterministic generator of realistic support cases for property and parity
 //! tests: every priority, channel, kind and tier; internal customers and orders
 //! sometimes; 0–20 events with replies, follow-ups, waits on the customer or a third
-//! party, solves, reopenings and ratings. Cases open in 2026, `now` comes after the last
-//! event. No crates beyond `pacto`'s own: a splitmix64 generator.
+//! party, solves, reopenings and ratings. Cases open in 2026: at any minute, or (three
+//! cases in ten) within a day and a half of one of the 2026 offset changes of the zones
+//! in [`DST_ZONES`], so a calendar in one of those zones that is open on that day sees
+//! its clocks cross the change. `now` usually comes after the last event, but sometimes
+//! falls between the events (those after it must be ignored) or before the case opened.
+//! No crates beyond `pacto`'s own and jiff: a splitmix64 generator.
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -70,6 +74,32 @@ const CURRENCIES: [&str; 3] = ["EUR", "EUR", "USD"];
 
 /// 2026-01-01T00:00:00Z.
 const YEAR_START: i64 = 1_767_225_600;
+
+/// Zones whose 2026 offset changes the generator aims at: spring forward and fall back
+/// on Sundays at 02:00 or 03:00 (Madrid, New York, Sydney), by half an hour (Lord Howe),
+/// and at a 45-minute offset (Chatham).
+pub const DST_ZONES: [&str; 5] = [
+    "Europe/Madrid",
+    "America/New_York",
+    "Australia/Sydney",
+    "Australia/Lord_Howe",
+    "Pacific/Chatham",
+];
+
+/// The 2026 offset changes of [`DST_ZONES`], as Unix seconds.
+pub fn dst_changes_2026() -> Vec<i64> {
+    let from = Timestamp::from_second(YEAR_START).expect("2026");
+    DST_ZONES
+        .iter()
+        .flat_map(|zone| {
+            let tz = jiff::tz::TimeZone::get(zone).expect("a bundled zone");
+            tz.following(from)
+                .map(|t| t.timestamp().as_second())
+                .take_while(|&t| t < YEAR_START + 365 * 86_400)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
 
 fn at(second: i64) -> Timestamp {
     Timestamp::from_second(second).expect("generated instants are in range")
@@ -187,11 +217,17 @@ fn events(rng: &mut Rng, opened: i64) -> (Vec<Event>, i64) {
     (out, t)
 }
 
-fn case(rng: &mut Rng, seed: u64, i: usize) -> (Case, Timestamp) {
-    // Any minute of 2026 (so any hour, weekends and holidays included), and sometimes
-    // an odd second.
+fn case(rng: &mut Rng, seed: u64, i: usize, changes: &[i64]) -> (Case, Timestamp) {
+    // Any minute of 2026 (so any hour, weekends and holidays included), or a minute
+    // near an offset change; sometimes an odd second.
+    let minute = if rng.chance(30) {
+        let at = changes[rng.below(changes.len() as u64) as usize];
+        (at - YEAR_START) / 60 + rng.range(-36 * 60, 36 * 60)
+    } else {
+        rng.range(0, 364 * 1440)
+    };
     let opened = YEAR_START
-        + rng.range(0, 364 * 1440) * 60
+        + minute.clamp(0, 364 * 1440) * 60
         + if rng.chance(20) { rng.range(1, 59) } else { 0 };
     let tier = rng.pick(&TIERS);
     let customer = Customer {
@@ -209,7 +245,14 @@ fn case(rng: &mut Rng, seed: u64, i: usize) -> (Case, Timestamp) {
         warranty_until: rng.chance(50).then(|| Date::constant(2027, 6, 30)),
     });
     let (events, last) = events(rng, opened);
-    let now = last + if rng.chance(15) { 0 } else { gap(rng) };
+    let now = match rng.below(100) {
+        // between the events: the later ones have not happened yet
+        0..=9 if last > opened => rng.range(opened, last - 1),
+        // before the case opened: every clock is inactive
+        10..=12 => opened - rng.range(1, 2 * 86_400),
+        13..=27 => last,
+        _ => last + gap(rng),
+    };
     let case = Case {
         id: format!("G-{seed}-{i}"),
         opened_at: at(opened),
@@ -234,5 +277,6 @@ fn case(rng: &mut Rng, seed: u64, i: usize) -> (Case, Timestamp) {
 /// same cases.
 pub fn cases(seed: u64, n: usize) -> Vec<(Case, Timestamp)> {
     let mut rng = Rng(seed);
-    (0..n).map(|i| case(&mut rng, seed, i)).collect()
+    let changes = dst_changes_2026();
+    (0..n).map(|i| case(&mut rng, seed, i, &changes)).collect()
 }
