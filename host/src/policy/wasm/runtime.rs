@@ -65,33 +65,48 @@ impl Drop for Slot<'_> {
     }
 }
 
-/// The engine's settings; `slots` instance slots in a pool, or none (instances
-/// allocated on demand, still one per decision).
-fn config(slots: Option<u32>) -> Config {
+/// How instances are allocated, best first.
+#[derive(Clone, Copy)]
+enum Allocation {
+    /// A pool whose slots are reset by rewriting the pages a decision dirtied.
+    PoolRewritingDirtyPages(u32),
+    /// A pool whose slots are reset by `madvise` (a kernel without PAGEMAP_SCAN).
+    Pool(u32),
+    /// An instance allocated per decision, on demand.
+    OnDemand,
+}
+
+/// The engine's settings for `allocation`; every one gives each decision its own
+/// instance.
+fn config(allocation: Allocation) -> Config {
     let mut config = Config::new();
     config
         .wasm_component_model(true)
         .consume_fuel(true)
         .epoch_interruption(true)
         .memory_init_cow(true);
-    if let Some(slots) = slots {
-        let mut pool = PoolingAllocationConfig::new();
-        pool.total_component_instances(slots)
-            // a Rust component has a few core instances and tables (its module and the
-            // canonical ABI's shims) and one memory
-            .total_core_instances(slots * 8)
-            .total_tables(slots * 8)
-            .total_memories(slots)
-            // a slot given back is reset by rewriting the pages the decision dirtied
-            // (found with Linux's PAGEMAP_SCAN where the kernel has it, 6.7 on) rather
-            // than by `madvise`, which would page-fault them all back in next time:
-            // 39.5 -> 19.5 µs a decision (BENCHMARKS.md). What stays resident is what
-            // decisions touch, at most `memory_mb` (16 MiB by default) per slot.
-            .linear_memory_keep_resident(16 << 20)
+    let (Allocation::PoolRewritingDirtyPages(slots) | Allocation::Pool(slots)) = allocation else {
+        return config;
+    };
+    let mut pool = PoolingAllocationConfig::new();
+    pool.total_component_instances(slots)
+        // a Rust component has a few core instances and tables (its module and the
+        // canonical ABI's shims) and one memory
+        .total_core_instances(slots * 8)
+        .total_tables(slots * 8)
+        .total_memories(slots);
+    if let Allocation::PoolRewritingDirtyPages(_) = allocation {
+        // a slot given back is reset by rewriting the pages the decision dirtied
+        // (found with Linux's PAGEMAP_SCAN, kernel 6.7 on) rather than by
+        // `madvise`, which would page-fault them all back in next time: 39.5 ->
+        // 17.1 µs a decision (BENCHMARKS.md). What stays resident is what decisions
+        // touch, at most `memory_mb` (16 MiB by default) per slot. Without the
+        // ioctl, the keep-resident region would be rewritten whole: not worth it.
+        pool.linear_memory_keep_resident(16 << 20)
             .table_keep_resident(1 << 20)
-            .pagemap_scan(wasmtime::Enabled::Auto);
-        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+            .pagemap_scan(wasmtime::Enabled::Yes);
     }
+    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     config
 }
 
@@ -102,9 +117,11 @@ fn shared() -> Result<Arc<Shared>, String> {
             let slots = slots();
             // the pool reserves its address space up front; where that is refused (a
             // `ulimit -v`, valgrind), instances are allocated on demand instead: the
-            // same isolation, a few more system calls per decision
-            let engine = wasmtime::Engine::new(&config(Some(slots)))
-                .or_else(|_| wasmtime::Engine::new(&config(None)))
+            // same isolation, a few more system calls per decision. The first that
+            // starts wins.
+            let engine = wasmtime::Engine::new(&config(Allocation::PoolRewritingDirtyPages(slots)))
+                .or_else(|_| wasmtime::Engine::new(&config(Allocation::Pool(slots))))
+                .or_else(|_| wasmtime::Engine::new(&config(Allocation::OnDemand)))
                 .map_err(|e| format!("{e:#}"))?;
             let weak = engine.weak();
             std::thread::Builder::new()
