@@ -490,29 +490,9 @@ const EARLIEST_START: i64 = -2_177_452_800;
 
 const DAY: i64 = 86_400;
 
-/// Hours of one day: closed, open all day, or 0–3 intervals (touching allowed) on
-/// whole minutes or quarter hours.
-fn day_hours() -> impl Strategy<Value = Hours> {
-    prop_oneof![
-        3 => Just(Vec::new()),
-        1 => Just(vec![(0, 1440)]),
-        6 => (any::<bool>(), prop::collection::vec(0u32..=1440, 0..=6)).prop_map(
-            |(quarters, mut points)| {
-                if quarters {
-                    for p in &mut points {
-                        *p = *p / 15 * 15;
-                    }
-                }
-                points.sort_unstable();
-                points
-                    .chunks_exact(2)
-                    .filter(|pair| pair[0] < pair[1])
-                    .map(|pair| (pair[0], pair[1]))
-                    .collect()
-            }
-        ),
-    ]
-}
+/// Hours of one day: the property tests' strategy (closed, open all day, or 0–3
+/// intervals on whole minutes or quarter hours). Test data, not calendar code.
+use crate::properties::day_hours;
 
 /// A start: anywhere from 1990 to 2040, or within three days of one of the zone's
 /// offset changes in a random year or in the zone's notable year.

@@ -89,7 +89,7 @@ fn raw_amount() -> impl Strategy<Value = u64> {
 }
 
 /// Hours of one day: closed, open all day, or 0–3 intervals (touching allowed).
-fn day_hours() -> impl Strategy<Value = DayHours> {
+pub(crate) fn day_hours() -> impl Strategy<Value = DayHours> {
     prop_oneof![
         3 => Just(Vec::new()),
         1 => Just(vec![(0, 1440)]),

@@ -81,6 +81,30 @@ fn body(
     (d.deadlines, d.escalation, d.compensation, d.notes)
 }
 
+/// Every case decided the same by the three policies (decisions without `policy`).
+fn assert_same_decisions(
+    label: &str,
+    [rhai, wasm, native]: [&Policy; 3],
+    cases: &[(pacto::Case, jiff::Timestamp)],
+) {
+    let differ: Vec<&str> = cases
+        .iter()
+        .filter(|(case, now)| {
+            let r = body(rhai.decide(case, *now).unwrap());
+            r != body(wasm.decide(case, *now).unwrap())
+                || r != body(native.decide(case, *now).unwrap())
+        })
+        .map(|(case, _)| case.id.as_str())
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "{label}: {} of {} cases differ: {:?}",
+        differ.len(),
+        cases.len(),
+        &differ[..differ.len().min(10)]
+    );
+}
+
 #[test]
 fn rhai_wasm_and_native_decide_identically() {
     let mut bundle = pacto::Bundle::load(&rules("standard-rhai")).unwrap();
@@ -91,22 +115,7 @@ fn rhai_wasm_and_native_decide_identically() {
     let (_dir, wasm) = standard_wasm();
     assert_eq!(wasm.info().name, rhai.info().name);
     let cases = generate::cases(11, 5_000);
-    let mut differ = Vec::new();
-    for (case, now) in &cases {
-        let r = body(rhai.decide(case, *now).unwrap());
-        let w = body(wasm.decide(case, *now).unwrap());
-        let n = body(native.decide(case, *now).unwrap());
-        if r != w || r != n {
-            differ.push(case.id.clone());
-        }
-    }
-    assert!(
-        differ.is_empty(),
-        "{} of {} cases differ: {:?}",
-        differ.len(),
-        cases.len(),
-        &differ[..differ.len().min(10)]
-    );
+    assert_same_decisions("standard", [&rhai, &wasm, &native], &cases);
 }
 
 #[test]
@@ -165,21 +174,6 @@ fn rhai_wasm_and_native_agree_across_offset_changes_in_every_zone() {
         let wasm = Engine::with_cache_dir(cache.path())
             .from_bundle(bundle)
             .unwrap();
-        let mut differ = Vec::new();
-        for (case, now) in &cases {
-            let r = body(rhai.decide(case, *now).unwrap());
-            let w = body(wasm.decide(case, *now).unwrap());
-            let n = body(native.decide(case, *now).unwrap());
-            if r != w || r != n {
-                differ.push(case.id.clone());
-            }
-        }
-        assert!(
-            differ.is_empty(),
-            "{zone}: {} of {} cases differ: {:?}",
-            differ.len(),
-            cases.len(),
-            &differ[..differ.len().min(10)]
-        );
+        assert_same_decisions(zone, [&rhai, &wasm, &native], &cases);
     }
 }
