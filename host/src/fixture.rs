@@ -77,6 +77,10 @@ impl Fixture {
             message,
         };
         let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read: {e}")))?;
+        // an integer literal beyond u64 becomes a float in a JSON value: find it in the
+        // text, as `Case::from_json` does
+        crate::case::check_integer_literals(&text)
+            .map_err(|e| err(format!("`{}`: {}", e.path, e.message)))?;
         let de = &mut serde_json::Deserializer::from_str(&text);
         let raw: RawFixture = serde_path_to_error::deserialize(de)
             .map_err(|e| err(format!("`{}`: {}", e.path(), e.inner())))?;
@@ -300,6 +304,19 @@ mod tests {
 
     const CASE: &str = r#"{"id": "C-1", "opened_at": "2026-03-02T10:15:00+01:00", "priority": "high",
         "channel": "email", "kind": "question", "customer": {"id": "K", "tier": "gold"}}"#;
+
+    #[test]
+    fn an_integer_beyond_u64_in_a_fixture_case_is_refused_with_its_path() {
+        let case = CASE.replace(
+            r#""tier": "gold"}"#,
+            r#""tier": "gold"}, "attributes": {"big": 99999999999999999999}"#,
+        );
+        let e = load_text(&format!(
+            r#"{{"case": {case}, "now": "2026-03-02T12:00:00Z", "expect": {{"notes": []}}}}"#
+        ))
+        .unwrap_err();
+        assert!(e.to_string().contains("`case.attributes.big`"), "{e}");
+    }
 
     #[test]
     fn fixtures_that_cannot_fail_are_refused_naming_the_file() {
