@@ -120,11 +120,7 @@ impl pacto_guest::native::Host for Host {
         calendar: &str,
         minutes: i64,
     ) -> Result<wit::Reading, wit::SlaError> {
-        let metric = convert::metric_from_wit(metric);
-        self.0
-            .clock(metric, calendar, minutes)
-            .map(|c| convert::reading(&c))
-            .map_err(convert::sla_error)
+        convert::clock(&self.0, metric, calendar, minutes)
     }
 
     fn add_business_minutes(
@@ -133,9 +129,7 @@ impl pacto_guest::native::Host for Host {
         start: i64,
         minutes: i64,
     ) -> Result<i64, wit::SlaError> {
-        self.0
-            .add_business_minutes(calendar, start, minutes)
-            .map_err(convert::sla_error)
+        convert::add_business_minutes(&self.0, calendar, start, minutes)
     }
 
     fn business_minutes_between(
@@ -144,14 +138,10 @@ impl pacto_guest::native::Host for Host {
         start: i64,
         end: i64,
     ) -> Result<i64, wit::SlaError> {
-        self.0
-            .business_minutes_between(calendar, start, end)
-            .map_err(convert::sla_error)
+        convert::business_minutes_between(&self.0, calendar, start, end)
     }
 
     fn is_business_time(&self, calendar: &str, at: i64) -> Result<bool, wit::SlaError> {
-        self.0
-            .is_business_time(calendar, at)
-            .map_err(convert::sla_error)
+        convert::is_business_time(&self.0, calendar, at)
     }
 }

@@ -15,7 +15,7 @@ macro_rules! conversions {
             CompensationKind, PolicyOutput, RawCompensation, RawDeadline, RawEscalation,
         };
         use crate::error::TimeError;
-        use crate::policy::{DecideError, SlaError, UnknownCalendar};
+        use crate::policy::{Context, DecideError, SlaError, UnknownCalendar};
         use crate::timeline::Timeline;
         use jiff::Timestamp;
 
@@ -70,7 +70,7 @@ macro_rules! conversions {
             }
         }
 
-        pub(crate) fn metric_from_wit(m: wit::Metric) -> Metric {
+        fn metric_from_wit(m: wit::Metric) -> Metric {
             match m {
                 wit::Metric::FirstResponse => Metric::FirstResponse,
                 wit::Metric::NextResponse => Metric::NextResponse,
@@ -203,7 +203,7 @@ macro_rules! conversions {
         }
 
         /// A host function's failure as the guest receives it.
-        pub(crate) fn sla_error(e: SlaError) -> wit::SlaError {
+        fn sla_error(e: SlaError) -> wit::SlaError {
             match e {
                 SlaError::UnknownCalendar(u) => {
                     wit::SlaError::UnknownCalendar(wit::UnknownCalendar {
@@ -231,6 +231,47 @@ macro_rules! conversions {
                     }
                 }),
             }
+        }
+
+        // the `sla` functions in WIT types, for the Wasm store and the native guest host
+
+        pub(crate) fn clock(
+            ctx: &Context,
+            m: wit::Metric,
+            calendar: &str,
+            minutes: i64,
+        ) -> Result<wit::Reading, wit::SlaError> {
+            ctx.clock(metric_from_wit(m), calendar, minutes)
+                .map(|c| reading(&c))
+                .map_err(sla_error)
+        }
+
+        pub(crate) fn add_business_minutes(
+            ctx: &Context,
+            calendar: &str,
+            start: i64,
+            minutes: i64,
+        ) -> Result<i64, wit::SlaError> {
+            ctx.add_business_minutes(calendar, start, minutes)
+                .map_err(sla_error)
+        }
+
+        pub(crate) fn business_minutes_between(
+            ctx: &Context,
+            calendar: &str,
+            start: i64,
+            end: i64,
+        ) -> Result<i64, wit::SlaError> {
+            ctx.business_minutes_between(calendar, start, end)
+                .map_err(sla_error)
+        }
+
+        pub(crate) fn is_business_time(
+            ctx: &Context,
+            calendar: &str,
+            at: i64,
+        ) -> Result<bool, wit::SlaError> {
+            ctx.is_business_time(calendar, at).map_err(sla_error)
         }
 
         fn instant_or(seconds: i64, f: impl FnOnce(Timestamp) -> TimeError) -> TimeError {

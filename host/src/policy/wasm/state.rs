@@ -15,7 +15,7 @@ use wasmtime_wasi::{
 use super::bindings::pacto::policy::{sla, types};
 use super::convert;
 use super::output::OutputSink;
-use crate::policy::{Context, SlaError};
+use crate::policy::Context;
 
 pub(super) struct HostState {
     wasi: WasiCtx,
@@ -124,7 +124,7 @@ impl HostState {
     /// there is no case: the call fails as a calendar the bundle does not have would.
     fn with_context<T>(
         &self,
-        f: impl FnOnce(&Context) -> Result<T, SlaError>,
+        f: impl FnOnce(&Context) -> Result<T, types::SlaError>,
     ) -> Result<T, types::SlaError> {
         let Some(ctx) = self.ctx.as_ref() else {
             return Err(types::SlaError::UnknownCalendar(types::UnknownCalendar {
@@ -132,7 +132,7 @@ impl HostState {
                 known: Vec::new(),
             }));
         };
-        f(ctx).map_err(convert::sla_error)
+        f(ctx)
     }
 }
 
@@ -154,9 +154,7 @@ impl sla::Host for HostState {
         calendar: String,
         minutes: i64,
     ) -> Result<types::Reading, types::SlaError> {
-        let metric = convert::metric_from_wit(metric);
-        self.with_context(|ctx| ctx.clock(metric, &calendar, minutes))
-            .map(|c| convert::reading(&c))
+        self.with_context(|ctx| convert::clock(ctx, metric, &calendar, minutes))
     }
 
     fn add_business_minutes(
@@ -165,7 +163,7 @@ impl sla::Host for HostState {
         start: i64,
         minutes: i64,
     ) -> Result<i64, types::SlaError> {
-        self.with_context(|ctx| ctx.add_business_minutes(&calendar, start, minutes))
+        self.with_context(|ctx| convert::add_business_minutes(ctx, &calendar, start, minutes))
     }
 
     fn business_minutes_between(
@@ -174,10 +172,10 @@ impl sla::Host for HostState {
         start: i64,
         end: i64,
     ) -> Result<i64, types::SlaError> {
-        self.with_context(|ctx| ctx.business_minutes_between(&calendar, start, end))
+        self.with_context(|ctx| convert::business_minutes_between(ctx, &calendar, start, end))
     }
 
     fn is_business_time(&mut self, calendar: String, at: i64) -> Result<bool, types::SlaError> {
-        self.with_context(|ctx| ctx.is_business_time(&calendar, at))
+        self.with_context(|ctx| convert::is_business_time(ctx, &calendar, at))
     }
 }
