@@ -46,10 +46,10 @@ impl Engine {
     /// of the same component skips compilation. The folder is created when needed; a
     /// cache that cannot be read or written is ignored.
     pub fn with_cache_dir(dir: impl Into<PathBuf>) -> Engine {
-        #[cfg_attr(not(feature = "wasm"), allow(clippy::needless_update))]
         Engine {
+            #[cfg(feature = "wasm")]
+            wasm: std::sync::OnceLock::new(),
             cache_dir: Some(dir.into()),
-            ..Engine::default()
         }
     }
 

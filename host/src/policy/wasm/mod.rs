@@ -60,6 +60,9 @@ pub(crate) struct WasmBackend {
     runtime: WasmRuntime,
     pre: bindings::PolicyPre<HostState>,
     limits: Limits,
+    /// `memory_mb` in bytes and `timeout_ms` in epoch ticks, worked out at load.
+    memory_bytes: usize,
+    epoch_ticks: u64,
 }
 
 impl WasmBackend {
@@ -89,6 +92,9 @@ impl WasmBackend {
             runtime: runtime.clone(),
             pre,
             limits: bundle.limits.clone(),
+            memory_bytes: usize::try_from(bundle.limits.memory_mb.saturating_mul(1 << 20))
+                .unwrap_or(usize::MAX),
+            epoch_ticks: runtime.epoch_ticks(bundle.limits.timeout_ms),
         };
         backend.check(bundle).map_err(refuse)?;
         Ok(backend)
@@ -122,13 +128,14 @@ impl WasmBackend {
     /// A new store for one decision, its limits armed (instantiation runs guest code, so
     /// they must be set before it).
     fn store(&self, ctx: Option<Context>) -> Store<HostState> {
-        let memory =
-            usize::try_from(self.limits.memory_mb.saturating_mul(1 << 20)).unwrap_or(usize::MAX);
-        let mut store = Store::new(self.runtime.engine(), HostState::new(memory, ctx));
+        let mut store = Store::new(
+            self.runtime.engine(),
+            HostState::new(self.memory_bytes, ctx),
+        );
         store.limiter(|s| &mut s.limiter);
         // `set_fuel` fails only on an engine without fuel metering, which ours is not
         let _ = store.set_fuel(self.limits.fuel);
-        store.set_epoch_deadline(self.runtime.epoch_ticks(self.limits.timeout_ms));
+        store.set_epoch_deadline(self.epoch_ticks);
         store.epoch_deadline_trap();
         store
     }
