@@ -42,32 +42,43 @@ pub fn read(path: &Path) -> Result<Vec<Line>, Report> {
 /// a line mixing `case` with case fields such as `opened_at` is refused, naming them.
 pub fn parse(line: &str) -> Result<(Case, Timestamp), String> {
     let mut value: Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
-    let wrapped = value
-        .as_object()
-        .is_some_and(|o| o.contains_key("case") || o.contains_key("now"));
-    if !wrapped {
-        let case = Case::from_value(value).map_err(|e| e.to_string())?;
-        // the value has lost integer literals beyond u64: look at the text
-        check_integer_literals(line).map_err(|e| e.to_string())?;
-        let now = default_now(&case);
-        return Ok((case, now));
-    }
-    if let Some(wrapper) = value.as_object() {
-        let unknown: Vec<String> = wrapper
-            .keys()
-            .filter(|k| *k != "case" && *k != "now")
-            .map(|k| format!("`{k}`"))
-            .collect();
-        if !unknown.is_empty() {
-            let s = if unknown.len() == 1 { "" } else { "s" };
-            return Err(format!(
-                "unknown key{s} {} in the corpus line; expected `case` and `now` \
-                 (a line is a case, or `{{\"case\": {{…}}, \"now\": \"RFC 3339\"}}`)",
-                unknown.join(", ")
-            ));
+    let (case, now, within) = match value.as_object_mut() {
+        Some(wrapper) if wrapper.contains_key("case") || wrapper.contains_key("now") => {
+            let (case, now) = unwrap(wrapper)?;
+            (case, now, "`case`: ")
         }
+        _ => (value, None, ""),
+    };
+    let case = Case::from_value(case).map_err(|e| format!("{within}{e}"))?;
+    // the value has lost integer literals beyond u64: look at the text
+    check_integer_literals(line).map_err(|mut e| {
+        if let Some(path) = e.path.strip_prefix("case.") {
+            e.path = path.to_owned();
+        }
+        format!("{within}{e}")
+    })?;
+    let now = now.unwrap_or_else(|| default_now(&case));
+    Ok((case, now))
+}
+
+/// The wrapper's `case` and its `now` when given; a key besides those is refused.
+fn unwrap(
+    wrapper: &mut serde_json::Map<String, Value>,
+) -> Result<(Value, Option<Timestamp>), String> {
+    let unknown: Vec<String> = wrapper
+        .keys()
+        .filter(|k| *k != "case" && *k != "now")
+        .map(|k| format!("`{k}`"))
+        .collect();
+    if !unknown.is_empty() {
+        let s = if unknown.len() == 1 { "" } else { "s" };
+        return Err(format!(
+            "unknown key{s} {} in the corpus line; expected `case` and `now` \
+             (a line is a case, or `{{\"case\": {{…}}, \"now\": \"RFC 3339\"}}`)",
+            unknown.join(", ")
+        ));
     }
-    let now = match value.get("now") {
+    let now = match wrapper.get("now") {
         Some(Value::String(t)) => Some(
             t.parse()
                 .map_err(|_| format!("`now`: `{t}` is not an RFC 3339 instant with an offset"))?,
@@ -75,18 +86,9 @@ pub fn parse(line: &str) -> Result<(Case, Timestamp), String> {
         Some(Value::Null) | None => None,
         Some(_) => return Err("`now`: expected an RFC 3339 string".into()),
     };
-    let Some(case) = value.get_mut("case").map(Value::take) else {
-        return Err(
-            "missing `case` in the corpus line; expected `{\"case\": {…}, \"now\": \"RFC 3339\"}`"
-                .into(),
-        );
-    };
-    let case = Case::from_value(case).map_err(|e| format!("`case`: {e}"))?;
-    check_integer_literals(line).map_err(|e| {
-        let path = e.path.strip_prefix("case.").unwrap_or(&e.path);
-        format!("`case`: `{path}`: {}", e.message)
-    })?;
-    let now = now.unwrap_or_else(|| default_now(&case));
+    let case = wrapper.remove("case").ok_or(
+        "missing `case` in the corpus line; expected `{\"case\": {…}, \"now\": \"RFC 3339\"}`",
+    )?;
     Ok((case, now))
 }
 
