@@ -235,16 +235,8 @@ enum Files<'a> {
 }
 
 impl Files<'_> {
-    /// How errors and calendars name the file `raw` (as written in `policy.toml`) whose
-    /// bundle-relative name is `rel`.
-    fn shown(&self, raw: &str, rel: &str) -> String {
-        match self {
-            Files::Dir { dir, .. } => dir.join(raw).display().to_string(),
-            Files::Memory(_) => rel.to_owned(),
-        }
-    }
-
-    /// The path a [`Bundle`] field holds for `raw` / `rel`.
+    /// The path a [`Bundle`] field holds, and errors and calendars name, for the file
+    /// `raw` (as written in `policy.toml`) whose bundle-relative name is `rel`.
     fn path(&self, raw: &str, rel: &str) -> PathBuf {
         match self {
             Files::Dir { dir, .. } => dir.join(raw),
@@ -439,7 +431,7 @@ impl Bundle {
                     m.entry.span(),
                     format!(
                         "entry `{}` cannot be read: {why}{hint}",
-                        files.shown(entry_raw, &entry_rel)
+                        files.path(entry_raw, &entry_rel).display()
                     ),
                 ));
             }
@@ -457,7 +449,7 @@ impl Bundle {
         feed(entry_raw, &entry_bytes);
         let mut calendars = BTreeMap::new();
         for ((name, raw), rel) in m.calendars.iter().zip(&calendar_rels) {
-            let shown = files.shown(raw.get_ref(), rel);
+            let shown = files.path(raw.get_ref(), rel).display().to_string();
             let cal_bytes = match files.fetch(raw.get_ref(), rel) {
                 Fetched::Bytes(b) => b,
                 Fetched::Missing(why) => {
@@ -483,16 +475,16 @@ impl Bundle {
             let span = text.find("[limits]").map_or(0..0, |i| i..i + 8);
             return Err(at(span, "limits must be greater than 0".into()));
         }
-        let (dir, entry) = match files {
-            Files::Dir { dir, .. } => (dir.to_path_buf(), dir.join(entry_raw)),
-            Files::Memory(_) => (PathBuf::new(), PathBuf::from(&entry_rel)),
+        let dir = match files {
+            Files::Dir { dir, .. } => dir.to_path_buf(),
+            Files::Memory(_) => PathBuf::new(),
         };
         Ok(Bundle {
+            entry: files.path(entry_raw, &entry_rel),
             dir,
             name: m.name.into_inner(),
             version: m.version.into_inner(),
             engine: m.engine.into_inner(),
-            entry,
             entry_bytes,
             source,
             calendars,
