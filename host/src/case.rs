@@ -313,10 +313,7 @@ impl Case {
         }
         for (key, value) in &self.attributes {
             if let Some((steps, n)) = find_inexact_integer(value) {
-                let mut path = format!("attributes.{key}");
-                for step in steps.iter().rev() {
-                    step.push_to(&mut path);
-                }
+                let path = path_of(format!("attributes.{key}"), steps.iter().rev());
                 return err(path, integer_out_of_range(&n.to_string()));
             }
         }
@@ -432,6 +429,14 @@ impl Step<'_> {
     }
 }
 
+/// `start` followed by `steps`, outermost first.
+fn path_of<'s, 'a: 's>(start: String, steps: impl IntoIterator<Item = &'s Step<'a>>) -> String {
+    steps.into_iter().fold(start, |mut path, step| {
+        step.push_to(&mut path);
+        path
+    })
+}
+
 /// The first integer in `value` above `i64::MAX` (serde_json keeps those as `u64`), with
 /// the steps to it, innermost first.
 fn find_inexact_integer(value: &serde_json::Value) -> Option<(Vec<Step<'_>>, &serde_json::Number)> {
@@ -479,10 +484,7 @@ pub fn check_integer_literals(text: &str) -> Result<(), CaseError> {
     match scan.value() {
         None => Ok(()),
         Some((offset, literal)) => {
-            let mut path = String::new();
-            for step in &scan.path {
-                step.push_to(&mut path);
-            }
+            let mut path = path_of(String::new(), &scan.path);
             if path.is_empty() {
                 path.push('.');
             }
