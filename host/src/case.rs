@@ -533,6 +533,17 @@ impl<'a> Scan<'a> {
         self.text.get(start..end).unwrap_or("")
     }
 
+    /// Walks the value that `step` leads to, keeping `step` in `path` only when it found
+    /// an integer literal outside `i64`.
+    fn value_at(&mut self, step: Step<'a>) -> Option<(usize, &'a str)> {
+        self.path.push(step);
+        let found = self.value();
+        if found.is_none() {
+            self.path.pop();
+        }
+        found
+    }
+
     /// Walks one value; on an integer literal outside `i64`, its offset and text, with
     /// `path` left pointing at it.
     fn value(&mut self) -> Option<(usize, &'a str)> {
@@ -561,11 +572,9 @@ impl<'a> Scan<'a> {
                                 return None;
                             }
                             self.at += 1;
-                            self.path.push(Step::Key(key));
-                            if let Some(found) = self.value() {
+                            if let Some(found) = self.value_at(Step::Key(key)) {
                                 return Some(found);
                             }
-                            self.path.pop();
                         }
                         _ => return None,
                     }
@@ -587,11 +596,9 @@ impl<'a> Scan<'a> {
                         }
                         _ => {
                             let before = self.at;
-                            self.path.push(Step::Index(index));
-                            if let Some(found) = self.value() {
+                            if let Some(found) = self.value_at(Step::Index(index)) {
                                 return Some(found);
                             }
-                            self.path.pop();
                             if self.at == before {
                                 return None;
                             }
