@@ -198,7 +198,8 @@ enum NotInside {
 fn relative_name(path: &str) -> Result<String, NotInside> {
     let bytes = path.as_bytes();
     let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
-    if path.starts_with(['/', '\\']) || drive || Path::new(path).is_absolute() {
+    // every absolute path on any system: `/x`, `\\server\x`, `C:\x` (and `C:x`)
+    if path.starts_with(['/', '\\']) || drive {
         return Err(NotInside::Absolute);
     }
     let mut parts = Vec::new();
