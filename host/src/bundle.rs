@@ -20,7 +20,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
@@ -28,13 +28,23 @@ use crate::calendar::Calendar;
 use crate::error::{CalendarLoadError, Location};
 
 /// Which sandbox runs the policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EngineKind {
     /// A Rhai script.
     Rhai,
     /// A WebAssembly component.
     Wasm,
+}
+
+impl EngineKind {
+    /// `rhai` or `wasm`, as `policy.toml` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EngineKind::Rhai => "rhai",
+            EngineKind::Wasm => "wasm",
+        }
+    }
 }
 
 /// Resource limits per decision; every field has a safe default.

@@ -114,6 +114,29 @@ pub struct Decision {
     pub compensation: Vec<Compensation>,
     /// Free notes.
     pub notes: Vec<String>,
+    /// Present only when a fallback policy decided because the policy asked for failed
+    /// on this case (see [`crate::registry`]); `policy` then names the fallback.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<FallbackUsed>,
+}
+
+/// Why a decision came from a fallback: the policy that failed, and how it failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FallbackUsed {
+    /// The policy that was asked and failed.
+    pub instead_of: PolicyInfo,
+    /// Its error.
+    pub error: ErrorReport,
+}
+
+/// An error as it appears in JSON output: `{"kind": …, "message": …}`, with the kinds of
+/// [`DecideError::kind`](crate::DecideError::kind).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorReport {
+    /// `input`, `limit`, `policy`, `invalid_decision`, `time` or `bundle`.
+    pub kind: String,
+    /// What happened, in words.
+    pub message: String,
 }
 
 // ---- what a backend returns, before the host's checks ----
@@ -352,6 +375,7 @@ impl PolicyOutput {
             escalation,
             compensation,
             notes: self.notes,
+            fallback: None,
         })
     }
 }

@@ -15,7 +15,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::bundle::{Bundle, BundleError, EngineKind};
+use crate::bundle::{Bundle, BundleError};
 use crate::decision::PolicyInfo;
 use crate::error::Location;
 use crate::policy::{Backend, Policy};
@@ -81,9 +81,11 @@ impl Engine {
         };
         match bundle.engine {
             #[cfg(feature = "rhai")]
-            EngineKind::Rhai => Ok(Box::new(crate::policy::rhai::RhaiBackend::compile(bundle)?)),
+            crate::bundle::EngineKind::Rhai => {
+                Ok(Box::new(crate::policy::rhai::RhaiBackend::compile(bundle)?))
+            }
             #[cfg(feature = "wasm")]
-            EngineKind::Wasm => {
+            crate::bundle::EngineKind::Wasm => {
                 use crate::policy::wasm::{WasmBackend, WasmRuntime};
                 let runtime = self
                     .wasm
@@ -94,10 +96,7 @@ impl Engine {
             }
             #[allow(unreachable_patterns)]
             other => {
-                let name = match other {
-                    EngineKind::Rhai => "rhai",
-                    EngineKind::Wasm => "wasm",
-                };
+                let name = other.as_str();
                 Err(refuse(format!(
                     "this build of pacto has no `{name}` engine; enable the crate's `{name}` feature"
                 )))

@@ -13,6 +13,7 @@
 //! | [`bundle`] | a policy folder: `policy.toml`, the policy, its calendars, limits, digest |
 //! | [`engine`] | [`Engine`] loads bundles into [`Policy`] values |
 //! | [`fixture`] | fixtures: a case, a `now`, the expected part of a decision |
+//! | [`registry`] | [`Registry`]: the bundles of a folder by name, swapped while they serve, watched, with fallbacks |
 //! | [`error`] | [`Location`] and the errors of loading calendars and of time arithmetic |
 //!
 //! ## Cargo features
@@ -31,19 +32,21 @@ pub mod engine;
 pub mod error;
 pub mod fixture;
 pub mod policy;
+pub mod registry;
 pub mod timeline;
 
 pub use bundle::{Bundle, BundleError, Limits};
 pub use calendar::{Calendar, LocalInstant, Pauses};
 pub use case::{Case, CaseError};
 pub use clock::{Clock, ClockStatus, Metric};
-pub use decision::{Decision, InvalidDecision, PolicyInfo};
+pub use decision::{Decision, ErrorReport, FallbackUsed, InvalidDecision, PolicyInfo};
 pub use engine::Engine;
 pub use error::{CalendarLoadError, Location, TimeError};
 pub use policy::{
     Context, DecideError, LimitExceeded, NativePolicy, Policy, PolicyFailed, SlaError,
     UnknownCalendar,
 };
+pub use registry::{Fallback, Registry, RegistryError, RegistryEvent, Served};
 pub use timeline::Timeline;
 
 /// The guest SDK, re-exported for [`Policy::from_guest`]: the types and the `Policy` trait

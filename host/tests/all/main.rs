@@ -17,6 +17,7 @@ mod harness;
 mod isolation;
 mod oracle;
 mod properties;
+mod registry;
 mod rhai_fields;
 mod sandbox;
 mod standard;
