@@ -1,5 +1,24 @@
 //! Pacto: an SLA and policy engine for customer service.
 //!
+//! The minimal embedding: a [`Registry`] of the policies in a folder (hot reloaded while
+//! [`Registry::watch`]'s handle lives), a [`Case`], a [`Decision`] and its deadlines.
+//!
+//! ```
+//! use pacto::{Case, Registry};
+//!
+//! let registry = Registry::open(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules/standard-rhai"))?;
+//! let _watch = registry.watch()?;
+//! let case = Case::from_json(&std::fs::read_to_string(concat!(
+//!     env!("CARGO_MANIFEST_DIR"), "/../examples/cases/gold-complaint-phone.json"))?)?;
+//! let decision = registry.decide("standard", &case, "2026-03-03T12:00:00+01:00".parse()?)?;
+//! for d in &decision.deadlines {
+//!     let due = d.due.map(|at| at.to_string()).unwrap_or_default();
+//!     println!("{}: due {due}, {}", d.metric, d.status.as_str());
+//! }
+//! assert_eq!(decision.deadlines[0].status.as_str(), "breached");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! Data flows case → timeline → clocks → policy → decision:
 //!
 //! | module | what it holds |
