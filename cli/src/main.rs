@@ -9,6 +9,7 @@ mod corpus;
 mod diagnostic;
 mod policy_cmd;
 mod replay_cmd;
+mod serve;
 mod test_cmd;
 
 use std::process::ExitCode;
@@ -39,6 +40,9 @@ enum Command {
     /// Compile Wasm bundles' guest crates into their components (in release with LTO
     /// and one codegen unit, whatever the crate's profile says).
     Build(build_cmd::BuildArgs),
+    /// HTTP sidecar for helpdesks in any language: the policies of a folder, reloaded as
+    /// they change.
+    Serve(serve::ServeArgs),
     /// Business-time arithmetic on a calendar file.
     #[command(subcommand)]
     Calendar(calendar_cmd::CalendarCommand),
@@ -57,6 +61,7 @@ fn main() -> ExitCode {
         Command::Bench(a) => bench_cmd::run(a),
         Command::Build(a) => build_cmd::run(a),
         Command::Replay(a) => replay_cmd::run(a),
+        Command::Serve(a) => serve::run(a),
         Command::Calendar(cmd) => calendar_cmd::run(cmd),
     };
     match result {

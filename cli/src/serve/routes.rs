@@ -1,0 +1,289 @@
+//! The HTTP API: one handler per route of DESIGN.md's table.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use pacto::{Case, Registry, Served};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::error::ApiError;
+use super::metrics::{DecisionLabels, ErrorLabels, Metrics, PolicyLabel};
+use crate::corpus;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub registry: Registry,
+    pub metrics: Metrics,
+}
+
+/// The OpenAPI description of this API, kept beside the handlers it describes.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// A body that could not be read: too large (413), or cut off.
+fn body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    body.map_err(|e| {
+        let status = e.status();
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                status,
+                "body_too_large",
+                format!("{} (`--max-body`)", e.body_text()),
+            )
+        } else {
+            ApiError::new(status, "input", e.body_text())
+        }
+    })
+}
+
+impl AppState {
+    fn served(&self, name: &str) -> Result<Arc<Served>, ApiError> {
+        self.registry.get(name).ok_or_else(|| {
+            self.metrics
+                .errors
+                .get_or_create(&ErrorLabels {
+                    policy: name.to_owned(),
+                    kind: "unknown_policy".into(),
+                })
+                .inc();
+            let known: Vec<String> = self
+                .registry
+                .policies()
+                .iter()
+                .map(|s| s.info().name.clone())
+                .collect();
+            ApiError::registry(&pacto::RegistryError::UnknownPolicy {
+                name: name.to_owned(),
+                known,
+            })
+        })
+    }
+
+    /// Decides one case, counting it.
+    fn decide(
+        &self,
+        served: &Served,
+        case: &Case,
+        now: Timestamp,
+    ) -> Result<pacto::Decision, pacto::DecideError> {
+        let name = &served.info().name;
+        let started = Instant::now();
+        let result = served.decide(case, now);
+        self.metrics
+            .latency
+            .get_or_create(&PolicyLabel {
+                policy: name.clone(),
+            })
+            .observe(started.elapsed().as_secs_f64());
+        match &result {
+            Ok(d) => self
+                .metrics
+                .decisions
+                .get_or_create(&DecisionLabels {
+                    policy: name.clone(),
+                    version: d.policy.version.clone(),
+                })
+                .inc(),
+            Err(e) => self
+                .metrics
+                .errors
+                .get_or_create(&ErrorLabels {
+                    policy: name.clone(),
+                    kind: e.kind().into(),
+                })
+                .inc(),
+        };
+        result
+    }
+
+    fn bad_input(&self, name: &str) {
+        self.metrics
+            .errors
+            .get_or_create(&ErrorLabels {
+                policy: name.to_owned(),
+                kind: "input".into(),
+            })
+            .inc();
+    }
+}
+
+/// The request body of `decide`: `{"case": …, "now": …}`, read as a corpus line.
+fn request(body: &[u8]) -> Result<(Case, Timestamp), ApiError> {
+    let text = std::str::from_utf8(body)
+        .map_err(|e| ApiError::input(format!("the body is not UTF-8: {e}")))?;
+    corpus::parse(text).map_err(ApiError::input)
+}
+
+/// `POST /v1/policies/{name}/decide`
+pub async fn decide(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    raw: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let raw = body(raw)?;
+    let served = state.served(&name)?;
+    let (case, now) = request(&raw).inspect_err(|_| state.bad_input(&name))?;
+    match state.decide(&served, &case, now) {
+        Ok(decision) => Ok(Json(decision).into_response()),
+        Err(e) => Err(ApiError::decide(&e)),
+    }
+}
+
+/// One line of a batch's answer, as `replay --out` writes it.
+#[derive(Serialize)]
+struct Line<'a> {
+    id: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decision: Option<&'a pacto::Decision>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<pacto::ErrorReport>,
+}
+
+/// `POST /v1/policies/{name}/decide-batch`: JSON Lines in, one line out per line in (blank
+/// lines skipped), in order, every line decided by the same version.
+pub async fn decide_batch(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    raw: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let raw = body(raw)?;
+    let served = state.served(&name)?;
+    let text = String::from_utf8(raw.to_vec())
+        .map_err(|e| ApiError::input(format!("the body is not UTF-8: {e}")))?;
+    // a batch can be long: it is decided off the threads that serve requests
+    let out = tokio::task::spawn_blocking(move || {
+        let mut out = String::with_capacity(text.len());
+        for (number, line) in corpus::numbered(&text) {
+            let answer = match corpus::parse(line) {
+                Err(message) => {
+                    state.bad_input(&name);
+                    Line {
+                        id: id_of(line),
+                        decision: None,
+                        error: Some(pacto::ErrorReport {
+                            kind: "input".into(),
+                            message: format!("line {number}: {message}"),
+                        }),
+                    }
+                    .to_json()
+                }
+                Ok((case, now)) => {
+                    let id = Value::String(case.id.clone());
+                    match state.decide(&served, &case, now) {
+                        Ok(d) => Line {
+                            id,
+                            decision: Some(&d),
+                            error: None,
+                        }
+                        .to_json(),
+                        Err(e) => Line {
+                            id,
+                            decision: None,
+                            error: Some(pacto::ErrorReport {
+                                kind: e.kind().into(),
+                                message: e.to_string(),
+                            }),
+                        }
+                        .to_json(),
+                    }
+                }
+            };
+            out.push_str(&answer);
+            out.push('\n');
+        }
+        out
+    })
+    .await
+    .map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!("the batch failed: {e}"),
+        )
+    })?;
+    Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], out).into_response())
+}
+
+impl Line<'_> {
+    fn to_json(&self) -> String {
+        // plain data: serializing it cannot fail
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// The case id of a line that is not a usable case, when it has one.
+fn id_of(line: &str) -> Value {
+    let Ok(v) = serde_json::from_str::<Value>(line) else {
+        return Value::Null;
+    };
+    [&v["id"], &v["case"]["id"]]
+        .into_iter()
+        .find(|id| id.is_string())
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+/// One entry of `GET /v1/policies`.
+#[derive(Serialize)]
+struct Listed<'a> {
+    name: &'a str,
+    version: &'a str,
+    digest: &'a str,
+    engine: &'static str,
+    loaded_at: String,
+}
+
+/// `GET /v1/policies`
+pub async fn policies(State(state): State<AppState>) -> Response {
+    let served = state.registry.policies();
+    let listed: Vec<Listed<'_>> = served
+        .iter()
+        .map(|s| Listed {
+            name: &s.info().name,
+            version: &s.info().version,
+            digest: &s.info().digest,
+            engine: s.engine().as_str(),
+            loaded_at: s.loaded_at().to_string(),
+        })
+        .collect();
+    Json(listed).into_response()
+}
+
+/// `GET /healthz`
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// `GET /metrics`
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.encode(),
+    )
+        .into_response()
+}
+
+/// `GET /openapi.json`
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+/// Any other path.
+pub async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such route; see GET /openapi.json",
+    )
+}

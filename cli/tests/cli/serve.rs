@@ -1,0 +1,448 @@
+//! `pacto serve` over real HTTP on 127.0.0.1: decide, batch, listing, the error bodies,
+//! limits, hot reload under load, metrics, graceful shutdown.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use super::{pacto, path, repo, stdout};
+
+/// A running `pacto serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    base: String,
+    agent: ureq::Agent,
+}
+
+impl Server {
+    fn start(policies: &Path, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pacto"))
+            .args(["serve", "--policies", path(policies)])
+            .args(["--listen", "127.0.0.1:0", "--settle-ms", "50"])
+            .args(extra)
+            .env("PACTO_LOG", "warn")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+            .to_owned();
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        Server {
+            child,
+            base: format!("http://{addr}"),
+            agent,
+        }
+    }
+
+    /// Status, `Content-Type` and body of a request.
+    fn call(&self, method: &str, route: &str, body: Option<&str>) -> (u16, String, String) {
+        let url = format!("{}{route}", self.base);
+        let response = match (method, body) {
+            ("GET", _) => self.agent.get(&url).call(),
+            (_, body) => self
+                .agent
+                .post(&url)
+                .header("content-type", "application/json")
+                .send(body.unwrap_or("")),
+        };
+        let mut response = response.unwrap();
+        let status = response.status().as_u16();
+        let kind = response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024 * 1024)
+            .read_to_string()
+            .unwrap();
+        (status, kind, body)
+    }
+
+    fn json(&self, method: &str, route: &str, body: Option<&str>) -> (u16, Value) {
+        let (status, kind, text) = self.call(method, route, body);
+        assert!(
+            kind.starts_with("application/json"),
+            "{route}: {kind}: {text}"
+        );
+        (status, serde_json::from_str(&text).unwrap())
+    }
+
+    fn metric(&self, line_prefix: &str) -> f64 {
+        let (_, _, text) = self.call("GET", "/metrics", None);
+        text.lines()
+            .find_map(|l| l.strip_prefix(line_prefix))
+            .map_or(0.0, |v| v.trim().parse().unwrap())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn gold_case() -> String {
+    std::fs::read_to_string(repo().join("examples/cases/gold-complaint-phone.json")).unwrap()
+}
+
+const NOW: &str = "2026-03-03T12:00:00+01:00";
+
+fn decide_body() -> String {
+    format!(r#"{{"case": {}, "now": "{NOW}"}}"#, gold_case())
+}
+
+/// A copy of the standard Rhai bundle, which a test may edit. Its time cap is raised: the
+/// test build decides slowly, and the test loads the machine on purpose.
+fn standard_copy(into: &Path) -> std::path::PathBuf {
+    let dir = into.join("standard");
+    copy_dir(&repo().join("rules/standard-rhai"), &dir);
+    let manifest = std::fs::read_to_string(dir.join("policy.toml")).unwrap();
+    std::fs::write(
+        dir.join("policy.toml"),
+        format!("{manifest}\n[limits]\ntimeout_ms = 60000\n"),
+    )
+    .unwrap();
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn decide_answers_what_the_command_line_decides() {
+    let server = Server::start(&repo().join("rules/standard-rhai"), &[]);
+    let (status, decision) =
+        server.json("POST", "/v1/policies/standard/decide", Some(&decide_body()));
+    assert_eq!(status, 200, "{decision}");
+    let case = repo().join("examples/cases/gold-complaint-phone.json");
+    let cli = pacto(&[
+        "decide",
+        "--policy",
+        path(&repo().join("rules/standard-rhai")),
+        "--case",
+        path(&case),
+        "--now",
+        NOW,
+    ]);
+    let expected: Value = serde_json::from_str(&stdout(&cli)).unwrap();
+    assert_eq!(decision, expected);
+
+    // `now` is optional: the case's last event
+    let body = format!(r#"{{"case": {}}}"#, gold_case());
+    let (status, decision) = server.json("POST", "/v1/policies/standard/decide", Some(&body));
+    assert_eq!(status, 200);
+    assert_eq!(decision["policy"]["name"], "standard");
+
+    let (status, listed) = server.json("GET", "/v1/policies", None);
+    assert_eq!(status, 200);
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["name"], "standard");
+    assert_eq!(listed[0]["engine"], "rhai");
+    assert_eq!(listed[0]["digest"], expected["policy"]["digest"]);
+    listed[0]["loaded_at"]
+        .as_str()
+        .unwrap()
+        .parse::<jiff::Timestamp>()
+        .unwrap();
+
+    assert_eq!(server.call("GET", "/healthz", None).2, "ok");
+    let (status, spec) = server.json("GET", "/openapi.json", None);
+    assert_eq!(status, 200);
+    for route in [
+        "/v1/policies/{name}/decide",
+        "/v1/policies/{name}/decide-batch",
+        "/v1/policies",
+        "/healthz",
+        "/metrics",
+        "/openapi.json",
+    ] {
+        assert!(
+            spec["paths"].get(route).is_some(),
+            "{route} is not described"
+        );
+    }
+}
+
+#[test]
+fn a_batch_answers_every_line_in_order_bad_lines_in_place() {
+    let server = Server::start(&repo().join("rules/standard-rhai"), &[]);
+    let corpus = std::fs::read_to_string(repo().join("examples/corpus.jsonl")).unwrap();
+    let mut lines: Vec<&str> = corpus.lines().take(5).collect();
+    lines.insert(2, r#"{"id": "broken", "opened_at": "#);
+    lines.insert(4, "");
+    let body = lines.join("\n");
+    let (status, kind, text) =
+        server.call("POST", "/v1/policies/standard/decide-batch", Some(&body));
+    assert_eq!(status, 200, "{text}");
+    assert_eq!(kind, "application/x-ndjson");
+    let out: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // one line out per non-blank line in
+    assert_eq!(out.len(), 6);
+    assert_eq!(out[2]["error"]["kind"], "input");
+    assert!(
+        out[2]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("line 3: "),
+        "{}",
+        out[2]
+    );
+    let ids: Vec<&Value> = out.iter().map(|o| &o["id"]).collect();
+    let expected: Vec<Value> = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap_or(Value::Null);
+            if v.is_null() {
+                return Value::Null;
+            }
+            v.get("case").unwrap_or(&v)["id"].clone()
+        })
+        .collect();
+    assert_eq!(ids, expected.iter().collect::<Vec<_>>());
+    assert!(out.iter().filter(|o| o.get("decision").is_some()).count() == 5);
+}
+
+#[test]
+fn client_mistakes_get_a_4xx_with_a_json_error_naming_the_field() {
+    let server = Server::start(&repo().join("rules/standard-rhai"), &["--max-body", "4096"]);
+    let check = |route: &str, body: &str, status: u16, kind: &str, says: &str| {
+        let (got, error) = server.json("POST", route, Some(body));
+        assert_eq!(got, status, "{route} {body}: {error}");
+        assert_eq!(error["error"]["kind"], kind, "{error}");
+        let message = error["error"]["message"].as_str().unwrap();
+        assert!(message.contains(says), "{message} lacks {says}");
+    };
+    let decide = "/v1/policies/standard/decide";
+    check(decide, "{\"case\": ", 400, "input", "EOF");
+    let typo = decide_body().replace("\"priority\"", "\"priorty\"");
+    check(decide, &typo, 400, "input", "priorty");
+    let no_offset = decide_body().replace(NOW, "2026-03-03T12:00:00");
+    check(decide, &no_offset, 400, "input", "`now`");
+    check(
+        "/v1/policies/nope/decide",
+        &decide_body(),
+        404,
+        "unknown_policy",
+        "serving: standard",
+    );
+    let big = format!(r#"{{"case": {{"id": "{}"}}}}"#, "x".repeat(10_000));
+    check(decide, &big, 413, "body_too_large", "--max-body");
+    check(
+        "/v1/policies/standard/decide-batch",
+        &big,
+        413,
+        "body_too_large",
+        "--max-body",
+    );
+    let (status, error) = server.json("GET", "/v2/nothing", None);
+    assert_eq!(
+        (status, &error["error"]["kind"]),
+        (404, &json!("not_found"))
+    );
+    // the counters saw the bad input and the unknown policy
+    assert!(
+        server.metric("pacto_decision_errors_total{policy=\"standard\",kind=\"input\"}") >= 2.0
+    );
+    assert_eq!(
+        server.metric("pacto_decision_errors_total{policy=\"nope\",kind=\"unknown_policy\"}"),
+        1.0
+    );
+}
+
+#[test]
+fn an_edit_on_disk_serves_under_load_with_no_failed_request_and_a_broken_one_never_serves() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = standard_copy(temp.path());
+    let server = Arc::new(Server::start(temp.path(), &[]));
+    let swaps_before = server.metric("pacto_swaps_total{policy=\"standard\"}");
+    assert_eq!(swaps_before, 1.0);
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let clients: Vec<_> = (0..4)
+        .map(|_| {
+            let server = Arc::clone(&server);
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                let body = decide_body();
+                let mut versions = Vec::new();
+                while !stop.load(Ordering::Relaxed) {
+                    let (status, d) =
+                        server.json("POST", "/v1/policies/standard/decide", Some(&body));
+                    assert_eq!(status, 200, "{d}");
+                    versions.push(d["policy"]["version"].as_str().unwrap().to_owned());
+                }
+                versions
+            })
+        })
+        .collect();
+
+    let manifest = std::fs::read_to_string(dir.join("policy.toml")).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    std::fs::write(
+        dir.join("policy.toml"),
+        manifest.replace("version = \"1.0.0\"", "version = \"1.0.1\""),
+    )
+    .unwrap();
+    let written = Instant::now();
+    let version = || {
+        let (_, listed) = server.json("GET", "/v1/policies", None);
+        listed[0]["version"].as_str().unwrap().to_owned()
+    };
+    while version() != "1.0.1" {
+        assert!(
+            written.elapsed() < Duration::from_secs(10),
+            "the edit never served"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+
+    // a broken script is refused: 1.0.1 keeps serving, the failure is counted
+    let script = std::fs::read_to_string(dir.join("standard.rhai")).unwrap();
+    std::fs::write(
+        dir.join("standard.rhai"),
+        format!("{script}\nfn broken( {{"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("policy.toml"),
+        manifest.replace("version = \"1.0.0\"", "version = \"1.0.2\""),
+    )
+    .unwrap();
+    let refused = Instant::now();
+    while server.metric("pacto_swap_failures_total{policy=\"standard\"}") < 1.0 {
+        assert!(
+            refused.elapsed() < Duration::from_secs(10),
+            "the broken version was not refused"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    stop.store(true, Ordering::Relaxed);
+
+    let mut seen = std::collections::BTreeSet::new();
+    for client in clients {
+        seen.extend(client.join().unwrap());
+    }
+    assert_eq!(version(), "1.0.1");
+    assert!(seen.contains("1.0.1"), "{seen:?}");
+    assert!(!seen.contains("1.0.2"), "a broken version served");
+    assert_eq!(server.metric("pacto_swaps_total{policy=\"standard\"}"), 2.0);
+    assert!(server.metric("pacto_decisions_total{policy=\"standard\",version=\"1.0.1\"}") >= 1.0);
+}
+
+/// A corpus long enough that deciding it takes a while.
+fn long_batch() -> String {
+    let corpus = std::fs::read_to_string(repo().join("examples/corpus.jsonl")).unwrap();
+    let mut body = String::new();
+    while body.len() < 4 * 1024 * 1024 {
+        body.push_str(&corpus);
+    }
+    body
+}
+
+#[test]
+fn a_saturated_server_answers_503_with_retry_after() {
+    let server = Arc::new(Server::start(
+        &repo().join("rules/standard-rhai"),
+        &["--max-in-flight", "1"],
+    ));
+    let batch = {
+        let server = Arc::clone(&server);
+        std::thread::spawn(move || {
+            server
+                .call(
+                    "POST",
+                    "/v1/policies/standard/decide-batch",
+                    Some(&long_batch()),
+                )
+                .0
+        })
+    };
+    // once the batch holds the one place, a decision is turned away
+    let started = Instant::now();
+    let response = loop {
+        let response = server
+            .agent
+            .post(format!("{}/v1/policies/standard/decide", server.base))
+            .send(decide_body())
+            .unwrap();
+        if response.status() == 503 {
+            break response;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "never saturated"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    assert_eq!(response.headers()["retry-after"], "1");
+    assert_eq!(batch.join().unwrap(), 200);
+    assert!(server.metric("pacto_requests_shed_total") >= 1.0);
+}
+
+#[test]
+fn sigterm_lets_the_request_in_flight_finish() {
+    let server = Arc::new(Server::start(&repo().join("rules/standard-rhai"), &[]));
+    let body = long_batch();
+    let lines = body.lines().filter(|l| !l.trim().is_empty()).count();
+    let batch = {
+        let server = Arc::clone(&server);
+        std::thread::spawn(move || {
+            server.call("POST", "/v1/policies/standard/decide-batch", Some(&body))
+        })
+    };
+    // wait until the batch is being decided, then ask the server to stop
+    let started = Instant::now();
+    while server.metric("pacto_decisions_total{policy=\"standard\",version=\"1.0.0\"}") < 1.0 {
+        assert!(started.elapsed() < Duration::from_secs(20));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let (status, _, text) = batch.join().unwrap();
+    assert_eq!(status, 200);
+    assert_eq!(text.lines().count(), lines);
+    let mut server = Arc::into_inner(server).unwrap();
+    let exit = server.child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+}
