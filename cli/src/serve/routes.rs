@@ -158,6 +158,12 @@ pub async fn decide_batch(
     let served = state.served(&name)?;
     let text = String::from_utf8(raw.to_vec())
         .map_err(|e| ApiError::input(format!("the body is not UTF-8: {e}")))?;
+    if text.trim().is_empty() {
+        state.bad_input(&name);
+        return Err(ApiError::input(
+            "the body holds no case; send JSON Lines, one case (or {\"case\": …, \"now\": …}) per line",
+        ));
+    }
     // a batch can be long: it is decided off the threads that serve requests
     let out = tokio::task::spawn_blocking(move || {
         let mut out = String::with_capacity(text.len());
