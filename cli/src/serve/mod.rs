@@ -66,9 +66,6 @@ pub struct ServeArgs {
     /// filter is `$PACTO_LOG` (default `info`; e.g. `debug` logs every request).
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
-    /// Cache compiled WebAssembly components in this folder.
-    #[arg(long, value_name = "DIR")]
-    cache_dir: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -112,11 +109,9 @@ fn fallbacks(engine: &Engine, given: &[String]) -> Result<Vec<Fallback>, Report>
 
 pub fn run(a: ServeArgs) -> Result<ExitCode, Report> {
     init_logs(a.log_format)?;
-    let engine = match &a.cache_dir {
-        Some(dir) => Engine::with_cache_dir(dir),
-        None => Engine::new(),
-    };
-    let fallback_engine = Engine::new();
+    // compiled components are cached where the other verbs cache them
+    let engine = crate::policy_cmd::engine();
+    let fallback_engine = crate::policy_cmd::engine();
     let metrics = Metrics::new();
     let mut builder = Registry::builder(&a.policies).engine(engine);
     for fallback in fallbacks(&fallback_engine, &a.fallback)? {

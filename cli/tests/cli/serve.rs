@@ -446,3 +446,47 @@ fn sigterm_lets_the_request_in_flight_finish() {
     let exit = server.child.wait().unwrap();
     assert!(exit.success(), "{exit:?}");
 }
+
+#[test]
+fn a_conservative_fallback_answers_a_case_the_policy_fails_on_and_says_so() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join("p");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("policy.toml"),
+        "name = \"p\"\nversion = \"1\"\nengine = \"rhai\"\nentry = \"p.rhai\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("p.rhai"),
+        "fn decide(ticket, now) {\n  if ticket.priority == \"high\" { throw \"high is not handled\" }\n  #{ notes: [\"p\"] }\n}\n",
+    )
+    .unwrap();
+    let conservative = repo().join("rules/standard-rhai");
+    let server = Server::start(
+        temp.path(),
+        &["--fallback", "previous", "--fallback", path(&conservative)],
+    );
+    let (status, d) = server.json("POST", "/v1/policies/p/decide", Some(&decide_body()));
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(d["policy"]["name"], "standard");
+    assert!(
+        !d["deadlines"].as_array().unwrap().is_empty(),
+        "no deadlines: {d}"
+    );
+    assert_eq!(d["fallback"]["instead_of"]["name"], "p");
+    assert_eq!(d["fallback"]["error"]["kind"], "policy");
+    assert_eq!(server.metric("pacto_fallbacks_total{policy=\"p\"}"), 1.0);
+
+    // without a fallback the failure is a 422 naming it
+    let server = Server::start(temp.path(), &[]);
+    let (status, e) = server.json("POST", "/v1/policies/p/decide", Some(&decide_body()));
+    assert_eq!(status, 422);
+    assert_eq!(e["error"]["kind"], "policy");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("high is not handled")
+    );
+}
