@@ -3,10 +3,11 @@
 
 usage: swap-latency.py BASE_URL BUNDLE_DIR [SWAPS] [PAUSE_S]
 
-Rewrites BUNDLE_DIR/policy.toml with a new `version` SWAPS times (default 20), PAUSE_S
-seconds apart (default 0.5), and after each write polls GET /v1/policies every
-millisecond until that version serves. Prints each time and the median and maximum.
-Standard library only.
+Rewrites BUNDLE_DIR/policy.toml SWAPS times (default 20), PAUSE_S seconds apart
+(default 0.5), each time with another comment at its end (a new digest, the same name
+and version, so a Wasm component still matches it), and after each write polls
+GET /v1/policies every millisecond until a new digest serves. Prints each time and the
+median and maximum. Standard library only.
 """
 
 import json
@@ -21,7 +22,7 @@ def serving(base, name):
     with urllib.request.urlopen(f"{base}/v1/policies") as r:
         for p in json.load(r):
             if p["name"] == name:
-                return p["version"]
+                return p["digest"]
     return None
 
 
@@ -35,14 +36,13 @@ def main():
     times = []
     try:
         for i in range(swaps):
-            version = f"9.0.{i}"
-            text = re.sub(r'^version = "[^"]+"', f'version = "{version}"', original, flags=re.M)
+            before = serving(base, name)
             start = time.perf_counter()
             with open(path, "w") as f:
-                f.write(text)
-            while serving(base, name) != version:
+                f.write(f"{original}\n# swap {i}\n")
+            while serving(base, name) == before:
                 if time.perf_counter() - start > 30:
-                    sys.exit(f"version {version} never served")
+                    sys.exit(f"swap {i} never served")
                 time.sleep(0.001)
             times.append((time.perf_counter() - start) * 1000)
             print(f"swap {i + 1}: {times[-1]:.0f} ms", flush=True)
