@@ -1,11 +1,14 @@
-//! Corpora: JSON Lines, each line a case or `{"case": …, "now": "RFC 3339"}`.
+//! Corpora: JSON Lines, each line a case or `{"case": …, "now": "RFC 3339"}`; and the
+//! answer line `replay --out` (and `serve`'s decide-batch) writes for each of them.
 
+use std::io::BufRead;
 use std::path::Path;
 
 use jiff::Timestamp;
 use miette::{Report, miette};
-use pacto::Case;
 use pacto::case::check_integer_literals;
+use pacto::{Case, Policy};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::policy_cmd::default_now;
@@ -16,6 +19,28 @@ pub type Line = Result<(Case, Timestamp), String>;
 /// The text of the corpus at `path`.
 pub fn read_text(path: &Path) -> Result<String, Report> {
     std::fs::read_to_string(path).map_err(|e| miette!("{}: cannot read: {e}", path.display()))
+}
+
+/// The corpus at `path` opened for reading line by line; `-` is standard input.
+pub fn open(path: &Path) -> Result<Box<dyn BufRead + Send>, Report> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(std::io::BufReader::with_capacity(
+            1 << 16,
+            std::io::stdin(),
+        )));
+    }
+    let file =
+        std::fs::File::open(path).map_err(|e| miette!("{}: cannot read: {e}", path.display()))?;
+    Ok(Box::new(std::io::BufReader::with_capacity(1 << 16, file)))
+}
+
+/// The name a corpus is reported under: its path, or `stdin` for `-`.
+pub fn name(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "stdin".into()
+    } else {
+        path.display().to_string()
+    }
 }
 
 /// The lines that carry a case, numbered from 1; blank lines are skipped.
@@ -90,6 +115,92 @@ fn unwrap(
         "missing `case` in the corpus line; expected `{\"case\": {…}, \"now\": \"RFC 3339\"}`",
     )?;
     Ok((case, now))
+}
+
+/// How one corpus line turned out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The policy decided the case.
+    Decided,
+    /// The policy failed on the case (a `DecideError`).
+    Failed,
+    /// The line is not a usable case (kind `input`).
+    BadLine,
+}
+
+/// One answer line (fields in this order: `id` first).
+#[derive(Serialize)]
+struct Answer<'a> {
+    id: &'a Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    decision: Option<&'a pacto::Decision>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<AnswerError<'a>>,
+}
+
+#[derive(Serialize)]
+struct AnswerError<'a> {
+    kind: &'a str,
+    message: &'a str,
+}
+
+/// The answer line for corpus line `number` of `file` (without a line ending):
+/// `{"id": …, "decision": {…}}`, or `{"id": …, "error": {"kind": …, "message": …}}`
+/// where a bad line's message starts with `FILE:LINE: `.
+pub fn answer(policy: &Policy, file: &str, number: usize, line: &str) -> (String, Outcome) {
+    let (case, now) = match parse(line) {
+        Ok(parsed) => parsed,
+        Err(message) => return (bad_line(file, number, line, &message), Outcome::BadLine),
+    };
+    let id = Value::String(case.id.clone());
+    match policy.decide(&case, now) {
+        Ok(decision) => (
+            to_json(&Answer {
+                id: &id,
+                decision: Some(&decision),
+                error: None,
+            }),
+            Outcome::Decided,
+        ),
+        Err(e) => (error_line(&id, e.kind(), &e.to_string()), Outcome::Failed),
+    }
+}
+
+/// The answer line for a corpus line that is not a usable case: kind `input`, the
+/// message prefixed with `FILE:LINE: `, the line's id when it has one.
+pub fn bad_line(file: &str, number: usize, line: &str, message: &str) -> String {
+    error_line(
+        &id_of(line),
+        "input",
+        &format!("{file}:{number}: {message}"),
+    )
+}
+
+/// `{"id": …, "error": {"kind": …, "message": …}}`.
+pub fn error_line(id: &Value, kind: &str, message: &str) -> String {
+    to_json(&Answer {
+        id,
+        decision: None,
+        error: Some(AnswerError { kind, message }),
+    })
+}
+
+fn to_json(answer: &Answer<'_>) -> String {
+    // plain data: serializing it cannot fail
+    serde_json::to_string(answer).unwrap_or_default()
+}
+
+/// The case id of a line that is not a usable case, when it has one (`id`, or
+/// `case.id` in a wrapper); else null.
+pub fn id_of(line: &str) -> Value {
+    let Ok(v) = serde_json::from_str::<Value>(line) else {
+        return Value::Null;
+    };
+    [&v["id"], &v["case"]["id"]]
+        .into_iter()
+        .find(|id| id.is_string())
+        .cloned()
+        .unwrap_or(Value::Null)
 }
 
 #[cfg(test)]

@@ -8,7 +8,9 @@ mod calendar_cmd;
 mod corpus;
 mod diagnostic;
 mod policy_cmd;
+mod progress;
 mod replay_cmd;
+mod stream;
 mod test_cmd;
 
 use std::process::ExitCode;

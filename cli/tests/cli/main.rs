@@ -7,6 +7,7 @@ mod corpus;
 mod determinism;
 mod policy;
 mod replay;
+mod replay_stream;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
