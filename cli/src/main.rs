@@ -10,6 +10,8 @@ mod diagnostic;
 mod policy_cmd;
 mod progress;
 mod replay_cmd;
+mod sample_cmd;
+mod sampler;
 mod stream;
 mod test_cmd;
 
@@ -36,6 +38,9 @@ enum Command {
     /// Decide every case of a corpus (JSON Lines), in parallel; one JSON line out per
     /// line in, in order.
     Replay(replay_cmd::ReplayArgs),
+    /// Write a deterministic corpus of realistic cases (JSON Lines); the same seed gives
+    /// the same bytes.
+    Sample(sample_cmd::SampleArgs),
     /// Decisions per second and latency percentiles of a policy on a corpus.
     Bench(bench_cmd::BenchArgs),
     /// Compile Wasm bundles' guest crates into their components (in release with LTO
@@ -59,6 +64,7 @@ fn main() -> ExitCode {
         Command::Bench(a) => bench_cmd::run(a),
         Command::Build(a) => build_cmd::run(a),
         Command::Replay(a) => replay_cmd::run(a),
+        Command::Sample(a) => sample_cmd::run(a),
         Command::Calendar(cmd) => calendar_cmd::run(cmd),
     };
     match result {

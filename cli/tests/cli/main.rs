@@ -8,6 +8,7 @@ mod determinism;
 mod policy;
 mod replay;
 mod replay_stream;
+mod sample;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
