@@ -5,6 +5,7 @@
 mod calendar;
 mod corpus;
 mod determinism;
+mod diff;
 mod policy;
 mod replay;
 mod replay_stream;
