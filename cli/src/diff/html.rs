@@ -42,6 +42,15 @@ svg text { font: 11px system-ui, sans-serif; fill: #333; }
 .up { color: #c53030; } .down { color: #2f855a; }
 ";
 
+/// The class of a change: `up` (red, more), `down` (green, less), or none.
+fn change_class(d: i128) -> &'static str {
+    match d.signum() {
+        1 => "up",
+        -1 => "down",
+        _ => "same",
+    }
+}
+
 /// One data series of a bar chart: its name and a value per key.
 struct Series<'a> {
     name: &'a str,
@@ -57,7 +66,10 @@ fn bar_chart(
     series: &[Series<'_>],
     label: impl Fn(i128) -> String,
 ) {
-    let (width, height, left, bottom, top) = (440.0, 220.0, 10.0, 42.0, 30.0);
+    // many keys (the histogram's bins): a wider chart, labels turned
+    let many = keys.len() > 8;
+    let (width, height, left, top) = (if many { 900.0 } else { 440.0 }, 220.0, 10.0, 30.0);
+    let bottom = if many { 58.0 } else { 42.0 };
     let plot = height - bottom - top;
     let max = series
         .iter()
@@ -99,17 +111,28 @@ fn bar_chart(
                 );
             }
         }
-        let _ = write!(
-            out,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+        let (x, y) = (
             left + group * k as f64 + group / 2.0,
-            height - bottom + 16.0,
-            esc(key)
+            height - bottom + 14.0,
         );
+        if many {
+            let _ = write!(
+                out,
+                r#"<text x="{x:.1}" y="{y:.1}" text-anchor="end" transform="rotate(-30 {x:.1} {y:.1})">{}</text>"#,
+                esc(key)
+            );
+        } else {
+            let _ = write!(
+                out,
+                r#"<text x="{x:.1}" y="{y:.1}" text-anchor="middle">{}</text>"#,
+                esc(key)
+            );
+        }
     }
     let legend_y = height - 8.0;
     let mut lx = left;
-    for s in series {
+    // one series needs no legend
+    for s in series.iter().filter(|_| series.len() > 1) {
         let _ = write!(
             out,
             r#"<rect class="{n}" x="{lx}" y="{:.1}" width="10" height="10"/><text x="{:.1}" y="{legend_y}">{n}</text>"#,
@@ -191,7 +214,7 @@ pub fn render(impact: &Impact<'_>, corpus: &str) -> String {
             r#"<tr><td>{name}</td><td>{}</td><td>{}</td><td class="{}">{d:+}</td></tr>"#,
             p.from,
             p.to,
-            if d > 0 { "up" } else { "down" }
+            change_class(d)
         );
     }
     for (currency, m) in &t.compensation {
@@ -201,7 +224,7 @@ pub fn render(impact: &Impact<'_>, corpus: &str) -> String {
             r#"<tr><td>compensation {c}</td><td>{}</td><td>{}</td><td class="{}">{}{}</td></tr>"#,
             money(currency, m.from),
             money(currency, m.to),
-            if d > 0 { "up" } else { "down" },
+            change_class(d),
             if d >= 0 { "+" } else { "" },
             money(currency, d),
             c = esc(currency),

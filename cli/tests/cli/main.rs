@@ -10,6 +10,7 @@ mod policy;
 mod replay;
 mod replay_stream;
 mod sample;
+mod walkthrough;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
