@@ -7,9 +7,14 @@ mod build_cmd;
 mod calendar_cmd;
 mod corpus;
 mod diagnostic;
+mod diff;
 mod policy_cmd;
+mod progress;
 mod replay_cmd;
 mod serve;
+mod sample_cmd;
+mod sampler;
+mod stream;
 mod test_cmd;
 
 use std::process::ExitCode;
@@ -35,6 +40,12 @@ enum Command {
     /// Decide every case of a corpus (JSON Lines), in parallel; one JSON line out per
     /// line in, in order.
     Replay(replay_cmd::ReplayArgs),
+    /// Write a deterministic corpus of realistic cases (JSON Lines); the same seed gives
+    /// the same bytes.
+    Sample(sample_cmd::SampleArgs),
+    /// The impact of swapping one policy for another over a corpus: cases changed, per
+    /// field, escalations, breaches and money before and after, by segment.
+    Diff(diff::DiffArgs),
     /// Decisions per second and latency percentiles of a policy on a corpus.
     Bench(bench_cmd::BenchArgs),
     /// Compile Wasm bundles' guest crates into their components (in release with LTO
@@ -62,6 +73,8 @@ fn main() -> ExitCode {
         Command::Build(a) => build_cmd::run(a),
         Command::Replay(a) => replay_cmd::run(a),
         Command::Serve(a) => serve::run(a),
+        Command::Sample(a) => sample_cmd::run(a),
+        Command::Diff(a) => diff::run(a),
         Command::Calendar(cmd) => calendar_cmd::run(cmd),
     };
     match result {

@@ -117,7 +117,7 @@ pub struct Decision {
     /// Present only when a fallback policy decided because the policy asked for failed
     /// on this case (see [`crate::registry`]); `policy` then names the fallback.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fallback: Option<FallbackUsed>,
+    pub fallback: Option<Box<FallbackUsed>>,
 }
 
 /// Why a decision came from a fallback: the policy that failed, and how it failed.

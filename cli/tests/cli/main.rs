@@ -5,9 +5,13 @@
 mod calendar;
 mod corpus;
 mod determinism;
+mod diff;
 mod policy;
 mod replay;
 mod serve;
+mod replay_stream;
+mod sample;
+mod walkthrough;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

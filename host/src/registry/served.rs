@@ -97,10 +97,10 @@ impl Served {
                 error: report.clone(),
                 by: policy.info().clone(),
             });
-            decision.fallback = Some(FallbackUsed {
+            decision.fallback = Some(Box::new(FallbackUsed {
                 instead_of: self.info().clone(),
                 error: report,
-            });
+            }));
             return Ok(decision);
         }
         Err(error)
