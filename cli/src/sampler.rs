@@ -3,7 +3,7 @@
 //! Case `i` of seed `s` depends only on `(s, i)`: the first N cases of a seed are the
 //! same whatever the number asked for, and any case can be generated on its own. Cases
 //! cover every channel, kind, priority and tier (weighted as a helpdesk sees them),
-//! internal customers, orders in eight currencies (some with a warranty date, some of
+//! internal customers, orders in seven currencies (some with a warranty date, some of
 //! those expired), and lifecycles with first replies, next-response cycles (customer
 //! follow-ups), pauses on the customer (`pending`) and on third parties (`on_hold`),
 //! solves, reopenings, closes and satisfaction ratings on 5- and 10-point scales. They
