@@ -185,12 +185,22 @@ struct AnswerError<'a> {
 /// `{"id": …, "decision": {…}}`, or `{"id": …, "error": {"kind": …, "message": …}}`
 /// where a bad line's message starts with `FILE:LINE: `.
 pub fn answer(policy: &Policy, file: &str, number: usize, line: &str) -> (String, Outcome) {
+    answer_with(|case, now| policy.decide(case, now), file, number, line)
+}
+
+/// [`answer`], deciding through `decide` (a registry's version with its fallbacks, say).
+pub fn answer_with(
+    decide: impl FnOnce(&Case, Timestamp) -> Result<pacto::Decision, pacto::DecideError>,
+    file: &str,
+    number: usize,
+    line: &str,
+) -> (String, Outcome) {
     let (case, now) = match parse(line) {
         Ok(parsed) => parsed,
         Err(message) => return (bad_line(file, number, line, &message), Outcome::BadLine),
     };
     let id = Value::String(case.id.clone());
-    match policy.decide(&case, now) {
+    match decide(&case, now) {
         Ok(decision) => (
             to_json(&Answer {
                 id: &id,

@@ -11,9 +11,9 @@ mod diff;
 mod policy_cmd;
 mod progress;
 mod replay_cmd;
-mod serve;
 mod sample_cmd;
 mod sampler;
+mod serve;
 mod stream;
 mod test_cmd;
 

@@ -12,7 +12,6 @@ use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use pacto::{Case, Registry, Served};
 use serde::Serialize;
-use serde_json::Value;
 
 use super::error::ApiError;
 use super::metrics::{DecisionLabels, ErrorLabels, Metrics, PolicyLabel};
@@ -137,16 +136,6 @@ pub async fn decide(
     }
 }
 
-/// One line of a batch's answer, as `replay --out` writes it.
-#[derive(Serialize)]
-struct Line<'a> {
-    id: Value,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    decision: Option<&'a pacto::Decision>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<pacto::ErrorReport>,
-}
-
 /// `POST /v1/policies/{name}/decide-batch`: JSON Lines in, one line out per line in (blank
 /// lines skipped), in order, every line decided by the same version.
 pub async fn decide_batch(
@@ -168,40 +157,11 @@ pub async fn decide_batch(
     let out = tokio::task::spawn_blocking(move || {
         let mut out = String::with_capacity(text.len());
         for (number, line) in corpus::numbered(&text) {
-            let answer = match corpus::parse(line) {
-                Err(message) => {
-                    state.bad_input(&name);
-                    Line {
-                        id: id_of(line),
-                        decision: None,
-                        error: Some(pacto::ErrorReport {
-                            kind: "input".into(),
-                            message: format!("line {number}: {message}"),
-                        }),
-                    }
-                    .to_json()
-                }
-                Ok((case, now)) => {
-                    let id = Value::String(case.id.clone());
-                    match state.decide(&served, &case, now) {
-                        Ok(d) => Line {
-                            id,
-                            decision: Some(&d),
-                            error: None,
-                        }
-                        .to_json(),
-                        Err(e) => Line {
-                            id,
-                            decision: None,
-                            error: Some(pacto::ErrorReport {
-                                kind: e.kind().into(),
-                                message: e.to_string(),
-                            }),
-                        }
-                        .to_json(),
-                    }
-                }
-            };
+            let decide = |case: &Case, now| state.decide(&served, case, now);
+            let (answer, outcome) = corpus::answer_with(decide, "batch", number, line);
+            if outcome == corpus::Outcome::BadLine {
+                state.bad_input(&name);
+            }
             out.push_str(&answer);
             out.push('\n');
         }
@@ -216,25 +176,6 @@ pub async fn decide_batch(
         )
     })?;
     Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], out).into_response())
-}
-
-impl Line<'_> {
-    fn to_json(&self) -> String {
-        // plain data: serializing it cannot fail
-        serde_json::to_string(self).unwrap_or_default()
-    }
-}
-
-/// The case id of a line that is not a usable case, when it has one.
-fn id_of(line: &str) -> Value {
-    let Ok(v) = serde_json::from_str::<Value>(line) else {
-        return Value::Null;
-    };
-    [&v["id"], &v["case"]["id"]]
-        .into_iter()
-        .find(|id| id.is_string())
-        .cloned()
-        .unwrap_or(Value::Null)
 }
 
 /// One entry of `GET /v1/policies`.

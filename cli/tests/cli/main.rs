@@ -8,9 +8,9 @@ mod determinism;
 mod diff;
 mod policy;
 mod replay;
-mod serve;
 mod replay_stream;
 mod sample;
+mod serve;
 mod walkthrough;
 
 use std::path::{Path, PathBuf};

@@ -216,7 +216,7 @@ fn a_batch_answers_every_line_in_order_bad_lines_in_place() {
         out[2]["error"]["message"]
             .as_str()
             .unwrap()
-            .starts_with("line 3: "),
+            .starts_with("batch:3: "),
         "{}",
         out[2]
     );
