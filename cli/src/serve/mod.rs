@@ -43,7 +43,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
     /// Threads that serve requests and decide single cases (default: one per core).
-    /// A batch is decided on a thread of its own.
+    /// A batch is decided on a thread of its own, as many batches at once as this.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
     /// Decide requests in flight at once; one more is answered 503 with `Retry-After`.
@@ -141,7 +141,15 @@ pub fn run(a: ServeArgs) -> Result<ExitCode, Report> {
         .thread_name("pacto-serve")
         .build()
         .map_err(|e| miette!("cannot start the server's threads: {e}"))?;
-    let state = AppState { registry, metrics };
+    let threads = a
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let state = AppState {
+        registry,
+        metrics,
+        batches: Arc::new(tokio::sync::Semaphore::new(threads)),
+    };
     runtime.block_on(serve(a.listen, router(state, a.max_in_flight, a.max_body)))?;
     Ok(ExitCode::SUCCESS)
 }

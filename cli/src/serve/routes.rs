@@ -22,6 +22,9 @@ use crate::corpus;
 pub struct AppState {
     pub registry: Registry,
     pub metrics: Metrics,
+    /// Batches decided at once (one per server thread): more would only share the cores
+    /// and stretch every decision's wall time towards its `timeout_ms`.
+    pub batches: Arc<tokio::sync::Semaphore>,
 }
 
 /// The OpenAPI description of this API, kept beside the handlers it describes.
@@ -153,8 +156,14 @@ pub async fn decide_batch(
             "the body holds no case; send JSON Lines, one case (or {\"case\": …, \"now\": …}) per line",
         ));
     }
-    // a batch can be long: it is decided off the threads that serve requests
+    // a batch can be long: it is decided off the threads that serve requests, and waits
+    // its turn behind the batches already running
+    let turn = Arc::clone(&state.batches)
+        .acquire_owned()
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?;
     let out = tokio::task::spawn_blocking(move || {
+        let _turn = turn;
         let mut out = String::with_capacity(text.len());
         for (number, line) in corpus::numbered(&text) {
             let decide = |case: &Case, now| state.decide(&served, case, now);
