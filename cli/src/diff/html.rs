@@ -68,7 +68,8 @@ fn bar_chart(
 ) {
     // many keys (the histogram's bins): a wider chart, labels turned
     let many = keys.len() > 8;
-    let (width, height, left, top) = (if many { 900.0 } else { 440.0 }, 220.0, 10.0, 30.0);
+    // room above the bars for two rows of value labels (see below)
+    let (width, height, left, top) = (if many { 900.0 } else { 440.0 }, 232.0, 10.0, 42.0);
     let bottom = if many { 58.0 } else { 42.0 };
     let plot = height - bottom - top;
     let max = series
@@ -102,12 +103,20 @@ fn bar_chart(
                 lv = esc(&label(v)),
             );
             if v != 0 {
+                // a label wider than its bar (about 5 px a character at 9 px) would run
+                // into its neighbour's: the second series' goes one row higher
+                let text = label(v);
+                let raise = if text.len() as f64 * 5.0 > bar {
+                    11.0 * i as f64
+                } else {
+                    0.0
+                };
                 let _ = write!(
                     out,
                     r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="9">{}</text>"#,
                     x + bar / 2.0 - 1.0,
-                    y - 3.0,
-                    esc(&label(v))
+                    y - 3.0 - raise,
+                    esc(&text)
                 );
             }
         }

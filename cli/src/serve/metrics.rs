@@ -39,6 +39,7 @@ pub struct Metrics {
     pub swaps: Family<PolicyLabel, Counter>,
     pub failed_swaps: Family<PolicyLabel, Counter>,
     pub saturated: Counter,
+    pub unknown_policy: Counter,
 }
 
 impl Metrics {
@@ -53,16 +54,17 @@ impl Metrics {
         let swaps = Family::<PolicyLabel, Counter>::default();
         let failed_swaps = Family::<PolicyLabel, Counter>::default();
         let saturated = Counter::default();
+        let unknown_policy = Counter::default();
 
         let mut registry = Registry::with_prefix("pacto");
         registry.register(
             "decisions",
-            "Decisions made, by policy and the version that made them (fallbacks included)",
+            "Decisions made, by the policy and version that made them (a fallback's under its own name)",
             decisions.clone(),
         );
         registry.register(
             "decision_errors",
-            "Cases a policy could not decide, by policy and error kind (input, limit, policy, invalid_decision, time, unknown_policy)",
+            "Cases a policy could not decide, by policy and error kind (input, limit, policy, invalid_decision, time)",
             errors.clone(),
         );
         registry.register(
@@ -90,6 +92,12 @@ impl Metrics {
             "Requests answered 503 because the server was saturated",
             saturated.clone(),
         );
+        // not by name: the name is whatever a client put in the URL
+        registry.register(
+            "unknown_policy_requests",
+            "Decide requests naming no policy that serves (answered 404)",
+            unknown_policy.clone(),
+        );
         Metrics {
             registry: Arc::new(registry),
             decisions,
@@ -99,6 +107,7 @@ impl Metrics {
             swaps,
             failed_swaps,
             saturated,
+            unknown_policy,
         }
     }
 

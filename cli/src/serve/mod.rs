@@ -59,6 +59,10 @@ pub struct ServeArgs {
     /// Do not watch the folder: the policies loaded at start serve until the end.
     #[arg(long)]
     no_watch: bool,
+    /// After SIGTERM, how long requests in flight may take to finish before the server
+    /// stops anyway, seconds.
+    #[arg(long, value_name = "S", default_value_t = 30)]
+    shutdown_timeout: u64,
     /// How long the folder must be quiet after a change before it is scanned, ms.
     #[arg(long, value_name = "MS", default_value_t = 200)]
     settle_ms: u64,
@@ -150,7 +154,14 @@ pub fn run(a: ServeArgs) -> Result<ExitCode, Report> {
         metrics,
         batches: Arc::new(tokio::sync::Semaphore::new(threads)),
     };
-    runtime.block_on(serve(a.listen, router(state, a.max_in_flight, a.max_body)))?;
+    let app = router(state, a.max_in_flight, a.max_body);
+    runtime.block_on(serve(
+        a.listen,
+        app,
+        Duration::from_secs(a.shutdown_timeout),
+    ))?;
+    // a batch still deciding after the deadline is not waited for
+    runtime.shutdown_timeout(Duration::from_millis(100));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -184,6 +195,7 @@ fn router(state: AppState, max_in_flight: usize, max_body: usize) -> Router {
         .route("/metrics", get(routes::metrics))
         .route("/openapi.json", get(routes::openapi))
         .fallback(routes::not_found)
+        .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(|_| {
             use axum::response::IntoResponse;
@@ -197,7 +209,7 @@ fn router(state: AppState, max_in_flight: usize, max_body: usize) -> Router {
         .with_state(state)
 }
 
-async fn serve(listen: SocketAddr, app: Router) -> Result<(), Report> {
+async fn serve(listen: SocketAddr, app: Router, deadline: Duration) -> Result<(), Report> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| miette!("{listen}: cannot listen: {e}"))?;
@@ -207,11 +219,27 @@ async fn serve(listen: SocketAddr, app: Router) -> Result<(), Report> {
     // the first line on standard output, for scripts and tests that asked for port 0
     println!("listening on {local}");
     tracing::info!("listening on http://{local}");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|e| miette!("{local}: {e}"))?;
-    tracing::info!("stopped: every request in flight was answered");
+    let stopping = Arc::new(tokio::sync::Notify::new());
+    let signalled = Arc::clone(&stopping);
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        shutdown().await;
+        signalled.notify_one();
+    });
+    tokio::select! {
+        served = server => {
+            served.map_err(|e| miette!("{local}: {e}"))?;
+            tracing::info!("stopped: every request in flight was answered");
+        }
+        () = async {
+            stopping.notified().await;
+            tokio::time::sleep(deadline).await;
+        } => {
+            tracing::warn!(
+                "stopped after {} s (`--shutdown-timeout`) with requests still in flight",
+                deadline.as_secs()
+            );
+        }
+    }
     Ok(())
 }
 

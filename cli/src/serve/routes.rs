@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -49,13 +49,7 @@ fn body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
 impl AppState {
     fn served(&self, name: &str) -> Result<Arc<Served>, ApiError> {
         self.registry.get(name).ok_or_else(|| {
-            self.metrics
-                .errors
-                .get_or_create(&ErrorLabels {
-                    policy: name.to_owned(),
-                    kind: "unknown_policy".into(),
-                })
-                .inc();
+            self.metrics.unknown_policy.inc();
             let known: Vec<String> = self
                 .registry
                 .policies()
@@ -86,11 +80,12 @@ impl AppState {
             })
             .observe(started.elapsed().as_secs_f64());
         match &result {
+            // counted under the policy that decided: a fallback's own name and version
             Ok(d) => self
                 .metrics
                 .decisions
                 .get_or_create(&DecisionLabels {
-                    policy: name.clone(),
+                    policy: d.policy.name.clone(),
                     version: d.policy.version.clone(),
                 })
                 .inc(),
@@ -127,9 +122,10 @@ fn request(body: &[u8]) -> Result<(Case, Timestamp), ApiError> {
 /// `POST /v1/policies/{name}/decide`
 pub async fn decide(
     State(state): State<AppState>,
-    Path(name): Path<String>,
+    name: Result<Path<String>, PathRejection>,
     raw: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let Path(name) = name.map_err(|e| ApiError::input(e.body_text()))?;
     let raw = body(raw)?;
     let served = state.served(&name)?;
     let (case, now) = request(&raw).inspect_err(|_| state.bad_input(&name))?;
@@ -143,12 +139,13 @@ pub async fn decide(
 /// lines skipped), in order, every line decided by the same version.
 pub async fn decide_batch(
     State(state): State<AppState>,
-    Path(name): Path<String>,
+    name: Result<Path<String>, PathRejection>,
     raw: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let Path(name) = name.map_err(|e| ApiError::input(e.body_text()))?;
     let raw = body(raw)?;
     let served = state.served(&name)?;
-    let text = String::from_utf8(raw.to_vec())
+    let text = String::from_utf8(Vec::from(raw))
         .map_err(|e| ApiError::input(format!("the body is not UTF-8: {e}")))?;
     if text.trim().is_empty() {
         state.bad_input(&name);
@@ -233,6 +230,15 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
 /// `GET /openapi.json`
 pub async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+/// A route asked with a method it does not take.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this route does not take that method; see GET /openapi.json",
+    )
 }
 
 /// Any other path.

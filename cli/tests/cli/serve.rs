@@ -277,10 +277,17 @@ fn client_mistakes_get_a_4xx_with_a_json_error_naming_the_field() {
     assert!(
         server.metric("pacto_decision_errors_total{policy=\"standard\",kind=\"input\"}") >= 2.0
     );
+    // an unknown name is counted without its name: a client picks it
+    assert_eq!(server.metric("pacto_unknown_policy_requests_total"), 1.0);
+    let metrics = server.call("GET", "/metrics", None).2;
+    assert!(!metrics.contains("nope"), "{metrics}");
+    let (status, error) = server.json("GET", decide, None);
     assert_eq!(
-        server.metric("pacto_decision_errors_total{policy=\"nope\",kind=\"unknown_policy\"}"),
-        1.0
+        (status, &error["error"]["kind"]),
+        (405, &json!("method_not_allowed"))
     );
+    let (status, error) = server.json("POST", "/v1/policies/%FF/decide", Some("{}"));
+    assert_eq!((status, &error["error"]["kind"]), (400, &json!("input")));
 }
 
 #[test]

@@ -63,8 +63,14 @@ type Listener = Box<dyn Fn(&RegistryEvent) + Send + Sync>;
 pub(crate) struct Listeners(Vec<Listener>);
 
 impl Listeners {
+    /// Logs `event` and hands it to every listener.
     fn emit(&self, event: &RegistryEvent) {
         event.log();
+        self.notify(event);
+    }
+
+    /// Hands `event` to every listener, without a log line.
+    fn notify(&self, event: &RegistryEvent) {
         for listener in &self.0 {
             listener(event);
         }
@@ -157,7 +163,9 @@ impl RegistryBuilder {
     }
 
     /// Calls `listener` with every event, from the first load on. It runs on the thread
-    /// that caused the event (a scan, or a decision that fell back): keep it short.
+    /// that caused the event (a scan, or a decision that fell back): keep it short. A
+    /// scan's events are delivered while the scan holds its lock, in order: a listener
+    /// must not call [`Registry::reload`] (it would wait for itself).
     pub fn on_event(mut self, listener: impl Fn(&RegistryEvent) + Send + Sync + 'static) -> Self {
         self.listeners.push(Box::new(listener));
         self

@@ -14,11 +14,31 @@ use crate::engine::Engine;
 use crate::fixture::{Fixture, Outcome};
 use crate::policy::Policy;
 
-/// What a scan remembers between scans: the last refusal of each folder, so a bundle that
-/// stays broken is reported once, not at every scan.
+/// What a scan remembers between scans about the folders it refused: the refusal, so a
+/// bundle that stays broken is reported once, not at every scan; and what the refused
+/// files were, so they are not compiled and tested again until one of them changes.
 #[derive(Debug, Default)]
 pub(super) struct ScanState {
     refused: HashMap<PathBuf, String>,
+    refused_files: HashMap<PathBuf, String>,
+}
+
+/// What a candidate's checks depend on: its digest, and each fixture file's name, size and
+/// time of change (fixtures are not in the digest, and a refusal may be theirs).
+fn signature(digest: &str, dir: &Path) -> String {
+    let mut fixtures: Vec<String> = std::fs::read_dir(dir.join("fixtures"))
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            let meta = e.metadata().ok();
+            let len = meta.as_ref().map_or(0, |m| m.len());
+            let modified = meta.and_then(|m| m.modified().ok());
+            format!("{}:{len}:{modified:?}", e.file_name().to_string_lossy())
+        })
+        .collect();
+    fixtures.sort();
+    format!("{digest} {}", fixtures.join(" "))
 }
 
 /// The bundle folders under `root`: `root` itself when it holds a `policy.toml`, else
@@ -102,6 +122,7 @@ impl Shared {
             !gone
         });
         state.refused.retain(|dir, _| dir.is_dir());
+        state.refused_files.retain(|dir, _| dir.is_dir());
 
         for dir in dirs {
             let serving = next.values().find(|s| s.dir == dir).cloned();
@@ -110,31 +131,47 @@ impl Shared {
                 serving: serving.as_ref().map(|s| s.info().clone()),
                 reason,
             };
-            let outcome = self.candidate(&dir, serving.as_ref(), &next);
+            let outcome = self.candidate(&dir, serving.as_ref(), &next, &state);
             let event = match outcome {
                 Candidate::Unchanged => {
                     state.refused.remove(&dir);
+                    state.refused_files.remove(&dir);
                     continue;
                 }
-                Candidate::Refused(reason) => refuse(reason),
+                Candidate::StillRefused => continue,
+                Candidate::Refused(reason, files) => {
+                    if let Some(files) = files {
+                        state.refused_files.insert(dir.clone(), files);
+                    }
+                    refuse(reason)
+                }
                 Candidate::Passed(policy, engine) => {
                     state.refused.remove(&dir);
+                    state.refused_files.remove(&dir);
+                    let name = policy.info().name.clone();
+                    // the folder may now give another name: the old one goes, and the
+                    // new name starts without a previous version to fall back on
+                    let same_name = serving.as_ref().filter(|old| old.info().name == name);
                     let served = Arc::new(Served {
                         policy: Arc::new(policy),
                         engine,
                         dir: dir.clone(),
                         loaded_at: Timestamp::now(),
-                        previous: serving.as_ref().map(|s| Arc::clone(&s.policy)),
+                        previous: same_name.map(|s| Arc::clone(&s.policy)),
                         fallbacks: Arc::clone(&self.fallbacks),
                         listeners: Arc::clone(&self.listeners),
+                        fallback_log: Default::default(),
                     });
                     let to = served.info().clone();
-                    if let Some(old) = &serving {
-                        // the folder may now give another name: the old one goes
+                    if let Some(old) = serving.as_ref().filter(|old| old.info().name != name) {
                         next.remove(&old.info().name);
+                        events.push(RegistryEvent::Removed {
+                            policy: old.info().clone(),
+                            dir: dir.clone(),
+                        });
                     }
-                    next.insert(to.name.clone(), served);
-                    events.push(match serving {
+                    next.insert(to.name.clone(), Arc::clone(&served));
+                    events.push(match same_name {
                         Some(old) => RegistryEvent::Swapped {
                             from: old.info().clone(),
                             to,
@@ -154,10 +191,11 @@ impl Shared {
         }
 
         self.served.store(Arc::new(next));
-        drop(state);
+        // still under the scan's lock, so listeners hear scans in the order they stored
         for event in &events {
             self.listeners.emit(event);
         }
+        drop(state);
         Ok(events)
     }
 
@@ -167,26 +205,35 @@ impl Shared {
         dir: &Path,
         serving: Option<&Arc<Served>>,
         next: &BTreeMap<String, Arc<Served>>,
+        state: &ScanState,
     ) -> Candidate {
         let bundle = match Bundle::load(dir) {
             Ok(bundle) => bundle,
-            Err(e) => return Candidate::Refused(Refusal::Bundle(e)),
+            Err(e) => return Candidate::Refused(Refusal::Bundle(e), None),
         };
         if serving.is_some_and(|s| s.info().digest == bundle.digest) {
             return Candidate::Unchanged;
         }
+        let files = signature(&bundle.digest, dir);
+        if state.refused_files.get(dir) == Some(&files) {
+            return Candidate::StillRefused;
+        }
         if let Some(other) = next.get(&bundle.name)
             && other.dir != dir
         {
-            return Candidate::Refused(Refusal::Conflict {
-                name: bundle.name,
-                serving_dir: other.dir.clone(),
-            });
+            // not remembered: the folder serving that name may go away
+            return Candidate::Refused(
+                Refusal::Conflict {
+                    name: bundle.name,
+                    serving_dir: other.dir.clone(),
+                },
+                None,
+            );
         }
         let engine = bundle.engine;
         match check(&self.engine, bundle) {
             Ok(policy) => Candidate::Passed(policy, engine),
-            Err(reason) => Candidate::Refused(reason),
+            Err(reason) => Candidate::Refused(reason, Some(files)),
         }
     }
 }
@@ -196,6 +243,9 @@ enum Candidate {
     Unchanged,
     /// A new version that passed every check.
     Passed(Policy, crate::bundle::EngineKind),
-    /// A new version that may not serve.
-    Refused(Refusal),
+    /// A new version that may not serve, and the signature of its files when the
+    /// refusal holds until they change.
+    Refused(Refusal, Option<String>),
+    /// The same files as the last refusal from this folder.
+    StillRefused,
 }

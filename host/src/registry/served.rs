@@ -2,7 +2,8 @@
 //! it fails on a case.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
@@ -25,7 +26,19 @@ pub struct Served {
     pub(super) previous: Option<Arc<Policy>>,
     pub(super) fallbacks: Arc<[Fallback]>,
     pub(super) listeners: Arc<Listeners>,
+    pub(super) fallback_log: Mutex<FallbackLog>,
 }
+
+/// Fallbacks are logged at most once a second per version, with a count of those not
+/// logged: a version that fails on a common case would otherwise write a warning per
+/// decision. Listeners still hear every one.
+#[derive(Debug, Default)]
+pub(super) struct FallbackLog {
+    last: Option<Instant>,
+    unlogged: u64,
+}
+
+const FALLBACK_LOG_EVERY: Duration = Duration::from_secs(1);
 
 impl std::fmt::Debug for Served {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -91,12 +104,14 @@ impl Served {
                 kind: error.kind().to_owned(),
                 message: error.to_string(),
             };
-            self.listeners.emit(&RegistryEvent::FellBack {
+            let event = RegistryEvent::FellBack {
                 case: case.id.clone(),
                 failed: self.info().clone(),
                 error: report.clone(),
                 by: policy.info().clone(),
-            });
+            };
+            self.log_fallback(&event);
+            self.listeners.notify(&event);
             decision.fallback = Some(Box::new(FallbackUsed {
                 instead_of: self.info().clone(),
                 error: report,
@@ -104,5 +119,27 @@ impl Served {
             return Ok(decision);
         }
         Err(error)
+    }
+
+    fn log_fallback(&self, event: &RegistryEvent) {
+        let mut log = self.fallback_log.lock().unwrap_or_else(|e| e.into_inner());
+        if log.last.is_some_and(|t| t.elapsed() < FALLBACK_LOG_EVERY) {
+            log.unlogged += 1;
+            return;
+        }
+        if log.unlogged > 0 {
+            tracing::warn!(
+                target: "pacto::registry",
+                "{event} ({} more fallbacks of {} since the last such line)",
+                log.unlogged,
+                self.info().name
+            );
+        } else {
+            tracing::warn!(target: "pacto::registry", "{event}");
+        }
+        *log = FallbackLog {
+            last: Some(Instant::now()),
+            unlogged: 0,
+        };
     }
 }

@@ -6,13 +6,20 @@
 //!
 //! notify's own debouncers settle each path on its own clock, which would scan between
 //! the writes of one version's files; hence the one quiet period here, over the folder.
+//!
+//! Reads are not changes: inotify reports every open, and a scan opens every bundle file,
+//! so access events are dropped (a scan would otherwise wake the next one, for ever).
+//! inotify also follows inodes, not names: a root folder replaced (`mv new policies`),
+//! deleted and created again, or a bundle symlink pointed elsewhere goes unseen. So the
+//! watch is armed again, and the folder scanned, every [`SAFETY_RESCAN`] whatever
+//! happened; a scan that finds nothing changed does nothing but read and hash the files.
 
-use std::path::Path;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
-use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-use notify::{RecommendedWatcher, RecursiveMode, Watcher};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use super::{RegistryError, Shared};
 
@@ -20,10 +27,27 @@ use super::{RegistryError, Shared};
 /// scanned this many settle times after the first write.
 const MAX_DELAY_SETTLES: u32 = 10;
 
+/// The watch is armed again and the folder scanned this often, changes or not.
+pub const SAFETY_RESCAN: Duration = Duration::from_secs(10);
+
+enum Message {
+    /// Something happened on disk.
+    Changed,
+    /// The watcher reported an error.
+    Failed(notify::Error),
+    /// The [`Watch`] was dropped.
+    Stop,
+}
+
 /// A running watch of a registry's folder; dropping it stops the watch.
 pub struct Watch {
-    // dropping the watcher closes the channel, which ends the scanning thread
-    _watcher: RecommendedWatcher,
+    stop: Sender<Message>,
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.stop.send(Message::Stop);
+    }
 }
 
 impl std::fmt::Debug for Watch {
@@ -32,53 +56,91 @@ impl std::fmt::Debug for Watch {
     }
 }
 
+/// A watcher on `shared.root` sending what matters to `tx`.
+fn arm(shared: &Shared, tx: &Sender<Message>) -> Result<RecommendedWatcher, notify::Error> {
+    let tx = tx.clone();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let message = match event {
+            Ok(e) if matches!(e.kind, EventKind::Access(_)) => return,
+            Ok(_) => Message::Changed,
+            Err(e) => Message::Failed(e),
+        };
+        let _ = tx.send(message);
+    })?;
+    watcher.watch(&shared.root, RecursiveMode::Recursive)?;
+    Ok(watcher)
+}
+
 impl Watch {
     pub(super) fn start(shared: Arc<Shared>, settle: Duration) -> Result<Watch, RegistryError> {
-        let fail = |root: &Path, e: notify::Error| RegistryError::Watch {
-            dir: root.to_owned(),
-            message: e.to_string(),
+        let fail = |message: String| RegistryError::Watch {
+            dir: shared.root.clone(),
+            message,
         };
-        let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
-        let mut watcher = notify::recommended_watcher(tx).map_err(|e| fail(&shared.root, e))?;
-        watcher
-            .watch(&shared.root, RecursiveMode::Recursive)
-            .map_err(|e| fail(&shared.root, e))?;
-        let root = shared.root.clone();
+        let (tx, rx) = mpsc::channel::<Message>();
+        let first = arm(&shared, &tx).map_err(|e| fail(e.to_string()))?;
+        let again = tx.clone();
+        let watching = Arc::clone(&shared);
         std::thread::Builder::new()
             .name("pacto-registry-watch".into())
             .spawn(move || {
-                // each turn: wait for a change, then for quiet, then scan
-                while let Ok(first) = rx.recv() {
-                    warn_on_error(&shared, first);
-                    let began = Instant::now();
-                    loop {
-                        match rx.recv_timeout(settle) {
-                            Ok(next) => {
-                                warn_on_error(&shared, next);
-                                if began.elapsed() >= settle * MAX_DELAY_SETTLES {
-                                    break;
-                                }
+                let shared = watching;
+                let mut watcher = Some(first);
+                loop {
+                    // wait for a change, or for the safety rescan
+                    match rx.recv_timeout(SAFETY_RESCAN) {
+                        Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => return,
+                        Ok(Message::Failed(e)) => warn(&shared, &e),
+                        Ok(Message::Changed) => {
+                            if !settled(&rx, settle, &shared) {
+                                return;
                             }
-                            Err(RecvTimeoutError::Timeout) => break,
-                            Err(RecvTimeoutError::Disconnected) => return,
+                        }
+                        Err(RecvTimeoutError::Timeout) => {
+                            // drop the old watch first: it may watch an inode that is gone
+                            drop(watcher.take());
+                            watcher = arm(&shared, &again).inspect_err(|e| warn(&shared, e)).ok();
                         }
                     }
-                    // whatever changed (or if the watcher lost track), one scan sorts it out
-                    if let Err(e) = shared.scan() {
-                        tracing::error!(target: "pacto::registry", "{e}");
-                    }
+                    scan(&shared);
                 }
             })
-            .map_err(|e| RegistryError::Watch {
-                dir: root,
-                message: e.to_string(),
-            })?;
-        Ok(Watch { _watcher: watcher })
+            .map_err(|e| fail(e.to_string()))?;
+        Ok(Watch { stop: tx })
     }
 }
 
-fn warn_on_error(shared: &Shared, event: notify::Result<notify::Event>) {
-    if let Err(e) = event {
-        tracing::warn!(target: "pacto::registry", "{}: watch: {e}", shared.root.display());
+/// Waits until nothing has changed for `settle` (or for at most [`MAX_DELAY_SETTLES`]
+/// settle times); false when the watch stops meanwhile.
+fn settled(rx: &mpsc::Receiver<Message>, settle: Duration, shared: &Shared) -> bool {
+    let began = Instant::now();
+    loop {
+        match rx.recv_timeout(settle) {
+            Ok(Message::Changed) => {}
+            Ok(Message::Failed(e)) => warn(shared, &e),
+            Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => return false,
+            Err(RecvTimeoutError::Timeout) => return true,
+        }
+        if began.elapsed() >= settle * MAX_DELAY_SETTLES {
+            return true;
+        }
     }
+}
+
+/// One scan; its failure, or a panic in it (a listener's, say), is logged and the watch
+/// goes on.
+fn scan(shared: &Shared) {
+    match std::panic::catch_unwind(AssertUnwindSafe(|| shared.scan())) {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => tracing::error!(target: "pacto::registry", "{e}"),
+        Err(_) => tracing::error!(
+            target: "pacto::registry",
+            "{}: a scan panicked; the watch goes on",
+            shared.root.display()
+        ),
+    }
+}
+
+fn warn(shared: &Shared, e: &notify::Error) {
+    tracing::warn!(target: "pacto::registry", "{}: watch: {e}", shared.root.display());
 }

@@ -317,29 +317,38 @@ fn watching_applies_edits_additions_and_removals_once_the_writes_settle() {
     eventually("v2 serves", || version("p").as_deref() == Some("v2"));
 
     // a write in progress: half of policy.toml now, the rest a moment later, within the
-    // settle time, so the scan sees only the finished file
+    // settle time, so the scan sees only the finished file: no refusal on the way
+    while rx.try_recv().is_ok() {}
     let full = manifest("p", "v3");
     std::fs::write(dir.join("p.rhai"), script("v3")).unwrap();
     std::fs::write(dir.join("fixtures/f.json"), fixture("v3")).unwrap();
     std::fs::write(dir.join("policy.toml"), &full[..full.len() / 2]).unwrap();
     std::thread::sleep(Duration::from_millis(20));
     std::fs::write(dir.join("policy.toml"), &full).unwrap();
-    eventually("v3 serves", || version("p").as_deref() == Some("v3"));
+    let next = |what: &str| {
+        rx.recv_timeout(Duration::from_secs(10))
+            .unwrap_or_else(|_| panic!("no event: {what}"))
+    };
+    let event = next("v3");
+    assert!(
+        matches!(&event, RegistryEvent::Swapped { to, .. } if to.version == "v3"),
+        "{event}"
+    );
+    assert_eq!(version("p").as_deref(), Some("v3"));
 
     // a broken edit is refused and v3 keeps serving
     write_version(&dir, "p", "v4", Some(Broken::Fixture));
-    let refused = rx
-        .iter()
-        .find(|e| {
-            matches!(
-                e,
-                RegistryEvent::Refused {
-                    reason: Refusal::Fixtures(_),
-                    ..
-                }
-            )
-        })
-        .unwrap();
+    let refused = next("the refusal of v4");
+    assert!(
+        matches!(
+            &refused,
+            RegistryEvent::Refused {
+                reason: Refusal::Fixtures(_),
+                ..
+            }
+        ),
+        "{refused}"
+    );
     assert!(refused.to_string().contains("v3"), "{refused}");
     assert_eq!(version("p").as_deref(), Some("v3"));
 
