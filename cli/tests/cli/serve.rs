@@ -497,3 +497,61 @@ fn a_conservative_fallback_answers_a_case_the_policy_fails_on_and_says_so() {
             .contains("high is not handled")
     );
 }
+
+#[test]
+fn hostile_bodies_get_a_4xx_and_the_server_keeps_serving() {
+    let server = Server::start(&repo().join("rules/standard-rhai"), &[]);
+    let decide = "/v1/policies/standard/decide";
+    let case: Value = serde_json::from_str(&gold_case()).unwrap();
+    let with = |key: &str, value: Value| {
+        let mut case = case.clone();
+        case[key] = value;
+        json!({"case": case, "now": NOW}).to_string()
+    };
+    let depth = 100_000;
+    let nested = format!(
+        r#"{{"case": {{"attributes": {{"deep": {}1{}}}}}}}"#,
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let events: Vec<Value> = (0..100_000)
+        .map(|i| json!({"at": format!("2026-03-02T10:{:02}:{:02}+01:00", i / 60 % 60, i % 60), "type": "internal_note"}))
+        .collect();
+    let hostile = [
+        ("nested", nested, 400),
+        ("100,000 events", with("events", Value::Array(events)), 422),
+        (
+            "a 5 MB string",
+            with("category", json!("x".repeat(5 << 20))),
+            422,
+        ),
+    ];
+    for (what, body, status) in &hostile {
+        let (got, error) = server.json("POST", decide, Some(body));
+        assert_eq!(got, *status, "{what}: {error}");
+        let kind = error["error"]["kind"].as_str().unwrap();
+        assert!(["input", "limit"].contains(&kind), "{what}: {error}");
+    }
+    // bytes that are not UTF-8, to both decide routes
+    for route in [decide, "/v1/policies/standard/decide-batch"] {
+        let mut response = server
+            .agent
+            .post(format!("{}{route}", server.base))
+            .send(&[b'{', 0xff, 0xfe, b'}'][..])
+            .unwrap();
+        assert_eq!(response.status(), 400, "{route}");
+        let error: Value =
+            serde_json::from_str(&response.body_mut().read_to_string().unwrap()).unwrap();
+        assert!(
+            error["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("UTF-8"),
+            "{error}"
+        );
+    }
+    // and it still serves
+    assert_eq!(server.call("GET", "/healthz", None).2, "ok");
+    let (status, _) = server.json("POST", decide, Some(&decide_body()));
+    assert_eq!(status, 200);
+}
