@@ -63,6 +63,14 @@ pub struct Limits {
     pub max_call_depth: usize,
     /// Rhai: bytes in one string.
     pub max_string_size: usize,
+    /// Both engines: events in a case; a case with more is refused before the policy
+    /// runs.
+    pub max_events: usize,
+    /// Both engines: entries in each list of a decision (deadlines, compensation, notes,
+    /// an escalation's notify).
+    pub max_output_items: usize,
+    /// Both engines: bytes in each string of a decision (a note, a reason, a team).
+    pub max_output_string: usize,
     /// Rhai: items in one array.
     pub max_array_size: usize,
     /// Rhai: entries in one map.
@@ -80,6 +88,9 @@ impl Default for Limits {
             max_string_size: 64 * 1024,
             max_array_size: 10_000,
             max_map_size: 10_000,
+            max_events: 10_000,
+            max_output_items: 100,
+            max_output_string: 4 * 1024,
         }
     }
 }

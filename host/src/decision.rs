@@ -254,6 +254,64 @@ impl PolicyOutput {
         })
     }
 
+    /// Refuses a decision with a list of more than `max_items` entries or a string of more
+    /// than `max_string` bytes, naming the first such place.
+    pub fn check_size(
+        &self,
+        max_items: usize,
+        max_string: usize,
+    ) -> Result<(), crate::policy::LimitExceeded> {
+        use crate::policy::LimitExceeded;
+        let items = |path: &str, count: usize| {
+            if count > max_items {
+                Err(LimitExceeded::OutputItems {
+                    path: path.to_owned(),
+                    count,
+                    limit: max_items,
+                })
+            } else {
+                Ok(())
+            }
+        };
+        let string = |path: String, s: &str| {
+            if s.len() > max_string {
+                Err(LimitExceeded::OutputString {
+                    path,
+                    len: s.len(),
+                    limit: max_string,
+                })
+            } else {
+                Ok(())
+            }
+        };
+        items("deadlines", self.deadlines.len())?;
+        items("compensation", self.compensation.len())?;
+        items("notes", self.notes.len())?;
+        for (i, d) in self.deadlines.iter().enumerate() {
+            string(format!("deadlines[{i}].calendar"), &d.calendar)?;
+        }
+        for (i, c) in self.compensation.iter().enumerate() {
+            string(format!("compensation[{i}].reason"), &c.reason)?;
+            if let Some(currency) = &c.currency {
+                string(format!("compensation[{i}].currency"), currency)?;
+            }
+        }
+        for (i, note) in self.notes.iter().enumerate() {
+            string(format!("notes[{i}]"), note)?;
+        }
+        if let Some(e) = &self.escalation {
+            items("escalation.notify", e.notify.len())?;
+            string("escalation.reason".into(), &e.reason)?;
+            if let Some(team) = &e.team {
+                string("escalation.team".into(), team)?;
+            }
+            for (i, who) in e.notify.iter().enumerate() {
+                string(format!("escalation.notify[{i}]"), who)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Checks every field and builds the decision; `calendars` are the bundle's.
     pub fn validate(
         self,

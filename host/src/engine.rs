@@ -70,6 +70,7 @@ impl Engine {
         Ok(Policy::from_backend(
             info,
             Arc::new(bundle.calendars),
+            bundle.limits,
             backend,
         ))
     }

@@ -41,6 +41,34 @@ pub enum LimitExceeded {
     /// Wasm: linear memory past `memory_mb`.
     #[error("memory grew past {0} MiB (`memory_mb`)")]
     Memory(u64),
+    /// The case has more events than `max_events`; the policy did not run.
+    #[error("the case has {count} events, more than {limit} (`max_events`)")]
+    Events {
+        /// Events in the case.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A list of the decision is longer than `max_output_items`.
+    #[error("`{path}` has {count} entries, more than {limit} (`max_output_items`)")]
+    OutputItems {
+        /// The list, e.g. `notes`.
+        path: String,
+        /// Its entries.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A string of the decision is longer than `max_output_string` bytes.
+    #[error("`{path}` is {len} bytes, more than {limit} (`max_output_string`)")]
+    OutputString {
+        /// The string, e.g. `notes[3]`.
+        path: String,
+        /// Its length in bytes.
+        len: usize,
+        /// The limit.
+        limit: usize,
+    },
 }
 
 /// The policy failed: a runtime error in a script, a trap or panic in a guest, a host

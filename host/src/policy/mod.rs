@@ -42,6 +42,7 @@ use jiff::Timestamp;
 pub(crate) use self::backend::Backend;
 pub use self::context::{Context, SlaError, UnknownCalendar};
 pub use self::error::{DecideError, LimitExceeded, PolicyFailed};
+use crate::bundle::Limits;
 use crate::calendar::Calendar;
 use crate::case::Case;
 use crate::decision::{Decision, PolicyInfo, PolicyOutput};
@@ -103,6 +104,8 @@ impl<P: NativePolicy> Backend for Native<P> {
 pub struct Policy {
     info: PolicyInfo,
     calendars: Arc<BTreeMap<String, Calendar>>,
+    /// The limits the host applies around the backend: events in, sizes out.
+    limits: Limits,
     backend: Box<dyn Backend>,
 }
 
@@ -121,20 +124,34 @@ impl Policy {
         calendars: BTreeMap<String, Calendar>,
         policy: impl NativePolicy + 'static,
     ) -> Policy {
-        Policy::from_backend(info, Arc::new(calendars), Box::new(Native(policy)))
+        Policy::from_backend(
+            info,
+            Arc::new(calendars),
+            Limits::default(),
+            Box::new(Native(policy)),
+        )
     }
 
     /// A policy deciding through `backend` (one of the crate's own).
     pub(crate) fn from_backend(
         info: PolicyInfo,
         calendars: Arc<BTreeMap<String, Calendar>>,
+        limits: Limits,
         backend: Box<dyn Backend>,
     ) -> Policy {
         Policy {
             info,
             calendars,
+            limits,
             backend,
         }
+    }
+
+    /// The same policy under other host-side limits (`max_events`, `max_output_items`,
+    /// `max_output_string`; a sandbox's own limits are set when its bundle loads).
+    pub fn with_limits(mut self, limits: Limits) -> Policy {
+        self.limits = limits;
+        self
     }
 
     /// Name, version and digest.
@@ -150,6 +167,12 @@ impl Policy {
     /// Decides `case` as of `now`: derives the timeline, runs the policy, checks what it
     /// returned. An error leaves the policy ready for the next case.
     pub fn decide(&self, case: &Case, now: Timestamp) -> Result<Decision, DecideError> {
+        if case.events.len() > self.limits.max_events {
+            return Err(DecideError::Limit(LimitExceeded::Events {
+                count: case.events.len(),
+                limit: self.limits.max_events,
+            }));
+        }
         let ctx = Context::new(
             Arc::clone(&self.calendars),
             Arc::new(Timeline::derive(case, now)),
@@ -157,6 +180,7 @@ impl Policy {
             now,
         );
         let output: PolicyOutput = self.backend.decide(case, &ctx)?;
+        output.check_size(self.limits.max_output_items, self.limits.max_output_string)?;
         Ok(output.validate(self.info.clone(), &self.calendars)?)
     }
 }

@@ -75,7 +75,12 @@ impl Policy {
         let backend = GuestBackend::<P> {
             policy: PhantomData,
         };
-        Policy::from_backend(info, Arc::new(calendars), Box::new(backend))
+        Policy::from_backend(
+            info,
+            Arc::new(calendars),
+            crate::bundle::Limits::default(),
+            Box::new(backend),
+        )
     }
 }
 

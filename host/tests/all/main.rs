@@ -14,6 +14,7 @@ mod error_kinds;
 mod events_order;
 mod guest_native;
 mod harness;
+mod host_limits;
 mod hostile_input;
 mod isolation;
 mod oracle;
