@@ -71,6 +71,12 @@ pub struct Limits {
     pub max_output_items: usize,
     /// Both engines: bytes in each string of a decision (a note, a reason, a team).
     pub max_output_string: usize,
+    /// Both engines: calls of the host functions (`clock`, `add_business_minutes`,
+    /// `business_minutes_between`, `is_business_time`) in one decision.
+    pub max_host_calls: u64,
+    /// Both engines: the case's size as [`Case::size_bytes`](crate::Case::size_bytes)
+    /// measures it; a larger case is refused before the policy runs.
+    pub max_case_bytes: usize,
     /// Rhai: items in one array.
     pub max_array_size: usize,
     /// Rhai: entries in one map.
@@ -91,7 +97,33 @@ impl Default for Limits {
             max_events: 10_000,
             max_output_items: 100,
             max_output_string: 4 * 1024,
+            max_host_calls: 10_000,
+            max_case_bytes: 1 << 20,
         }
+    }
+}
+
+impl Limits {
+    /// The first limit set to 0, which would refuse every decision (or, for
+    /// `max_events`, every case with an event): a mistake, refused at load.
+    fn zero(&self) -> Option<&'static str> {
+        [
+            ("fuel", self.fuel == 0),
+            ("memory_mb", self.memory_mb == 0),
+            ("max_operations", self.max_operations == 0),
+            ("timeout_ms", self.timeout_ms == 0),
+            ("max_call_depth", self.max_call_depth == 0),
+            ("max_string_size", self.max_string_size == 0),
+            ("max_array_size", self.max_array_size == 0),
+            ("max_map_size", self.max_map_size == 0),
+            ("max_events", self.max_events == 0),
+            ("max_output_items", self.max_output_items == 0),
+            ("max_output_string", self.max_output_string == 0),
+            ("max_host_calls", self.max_host_calls == 0),
+            ("max_case_bytes", self.max_case_bytes == 0),
+        ]
+        .into_iter()
+        .find_map(|(key, zero)| zero.then_some(key))
     }
 }
 
@@ -489,13 +521,13 @@ impl Bundle {
             feed(raw.get_ref(), &cal_bytes);
         }
         let limits = m.limits;
-        if limits.timeout_ms == 0
-            || limits.max_operations == 0
-            || limits.fuel == 0
-            || limits.memory_mb == 0
-        {
-            let span = text.find("[limits]").map_or(0..0, |i| i..i + 8);
-            return Err(at(span, "limits must be greater than 0".into()));
+        if let Some(key) = limits.zero() {
+            let span = text
+                .find("[limits]")
+                .and_then(|i| text[i..].find(key).map(|j| i + j..i + j + key.len()))
+                .or_else(|| text.find("[limits]").map(|i| i..i + 8))
+                .unwrap_or(0..0);
+            return Err(at(span, format!("`limits.{key}` must be greater than 0")));
         }
         let dir = match files {
             Files::Dir { dir, .. } => dir.to_path_buf(),

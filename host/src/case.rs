@@ -227,6 +227,66 @@ impl fmt::Display for CaseError {
 }
 
 impl Case {
+    /// The case's size: the bytes of every string it carries (ids, tier, category,
+    /// currency, tags, attribute keys and string values), plus 16 for each event and for
+    /// each other value (a number, a flag, a date). What `max_case_bytes` bounds: the
+    /// work and memory a case costs a policy, in a few nanoseconds per field, whether
+    /// the case came from JSON or was built in Rust.
+    ///
+    /// ```
+    /// let case = pacto::Case::from_json(r#"{
+    ///     "id": "T-1", "opened_at": "2026-03-02T09:00:00Z", "priority": "normal",
+    ///     "channel": "email", "kind": "question", "customer": {"id": "C-1", "tier": "gold"},
+    ///     "tags": ["vip"], "attributes": {"region": "emea"}
+    /// }"#)?;
+    /// // "T-1" + "C-1" + "gold" + "vip" + "region" + "emea", and 16 for each of the fields
+    /// // that are not text (opened_at, priority, channel, kind, and the customer's
+    /// // internal, lifetime_value, breaches_90d, credits_90d)
+    /// assert_eq!(case.size_bytes(), 3 + 3 + 4 + 3 + 6 + 4 + 8 * 16);
+    /// # Ok::<(), pacto::CaseError>(())
+    /// ```
+    pub fn size_bytes(&self) -> usize {
+        const VALUE: usize = 16;
+        let text = self.id.len()
+            + self.category.as_ref().map_or(0, String::len)
+            + self.customer.id.len()
+            + self.customer.tier.len()
+            + self
+                .order
+                .as_ref()
+                .map_or(0, |o| o.currency.len() + 2 * VALUE)
+            + self.tags.iter().map(String::len).sum::<usize>();
+        // opened_at, priority, channel, kind; the customer's four numbers and flag
+        let fixed = 8 * VALUE;
+        let events = self.events.len() * VALUE;
+        // attributes: an explicit stack, so a value nested however deep (a case built in
+        // Rust has no parser's depth limit) cannot overflow ours
+        let mut attributes = 0usize;
+        let mut stack: Vec<&serde_json::Value> = Vec::new();
+        for (key, value) in &self.attributes {
+            attributes = attributes.saturating_add(key.len());
+            stack.push(value);
+        }
+        while let Some(value) = stack.pop() {
+            use serde_json::Value as V;
+            attributes = attributes.saturating_add(match value {
+                V::String(s) => s.len(),
+                V::Array(items) => {
+                    stack.extend(items);
+                    VALUE
+                }
+                V::Object(map) => {
+                    stack.extend(map.values());
+                    map.keys().map(String::len).sum::<usize>() + VALUE
+                }
+                V::Null | V::Bool(_) | V::Number(_) => VALUE,
+            });
+        }
+        text.saturating_add(fixed)
+            .saturating_add(events)
+            .saturating_add(attributes)
+    }
+
     /// The events sorted by time, stably (events at the same instant keep the order they
     /// came in): what every policy sees, whatever order the helpdesk sent them in. A
     /// borrow when they already are in order, as they usually are.

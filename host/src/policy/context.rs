@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use jiff::Timestamp;
 
@@ -67,13 +68,22 @@ impl From<SlaError> for super::DecideError {
 }
 
 /// One decision's view of the host: the bundle's calendars, the case's timeline as of
-/// `now`, when the case was opened, and `now`. Cheap to clone (two `Arc`s).
+/// `now`, when the case was opened, `now`, and the count of host calls made so far
+/// against `max_host_calls`. Cheap to clone (three `Arc`s); clones share the count.
 #[derive(Debug, Clone)]
 pub struct Context {
     calendars: Arc<BTreeMap<String, Calendar>>,
     timeline: Arc<Timeline>,
     opened_at: Timestamp,
     now: Timestamp,
+    calls: Arc<HostCalls>,
+}
+
+/// Host calls made in one decision, against its limit.
+#[derive(Debug)]
+struct HostCalls {
+    made: AtomicU64,
+    limit: u64,
 }
 
 fn instant(second: i64) -> Result<Timestamp, SlaError> {
@@ -93,7 +103,50 @@ impl Context {
             timeline,
             opened_at,
             now,
+            calls: Arc::new(HostCalls {
+                made: AtomicU64::new(0),
+                limit: u64::MAX,
+            }),
         }
+    }
+
+    /// The same view, allowing `limit` host calls (`max_host_calls`) instead of any
+    /// number. [`Policy::decide`](super::Policy::decide) sets the bundle's.
+    pub fn with_max_host_calls(mut self, limit: u64) -> Self {
+        match Arc::get_mut(&mut self.calls) {
+            Some(calls) => calls.limit = limit,
+            None => {
+                self.calls = Arc::new(HostCalls {
+                    made: AtomicU64::new(self.host_calls()),
+                    limit,
+                })
+            }
+        }
+        self
+    }
+
+    /// Counts one host call. The sandboxes call this before each `sla` function and
+    /// stop the policy, beyond the guest's reach (a Wasm trap, an error Rhai's `catch`
+    /// does not see), when it fails; the calendar functions of `Context` itself do not
+    /// count, so a native policy is not limited.
+    pub fn charge_host_call(&self) -> Result<(), super::LimitExceeded> {
+        let made = self.calls.made.fetch_add(1, Ordering::Relaxed);
+        if made >= self.calls.limit {
+            return Err(super::LimitExceeded::HostCalls(self.calls.limit));
+        }
+        Ok(())
+    }
+
+    /// Whether a call went past `max_host_calls`: then the decision is that limit, however
+    /// the policy went on.
+    pub fn host_calls_exceeded(&self) -> Option<super::LimitExceeded> {
+        (self.calls.made.load(Ordering::Relaxed) > self.calls.limit)
+            .then_some(super::LimitExceeded::HostCalls(self.calls.limit))
+    }
+
+    /// Host calls counted so far.
+    pub fn host_calls(&self) -> u64 {
+        self.calls.made.load(Ordering::Relaxed)
     }
 
     /// The decision's `now`.

@@ -41,6 +41,18 @@ pub enum LimitExceeded {
     /// Wasm: linear memory past `memory_mb`.
     #[error("memory grew past {0} MiB (`memory_mb`)")]
     Memory(u64),
+    /// More host calls in one decision than `max_host_calls`.
+    #[error("more than {0} host calls (`max_host_calls`)")]
+    HostCalls(u64),
+    /// The case is larger than `max_case_bytes` ([`Case::size_bytes`](crate::Case::size_bytes));
+    /// the policy did not run.
+    #[error("the case is {size} bytes, more than {limit} (`max_case_bytes`)")]
+    CaseBytes {
+        /// The case's size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// The case has more events than `max_events`; the policy did not run.
     #[error("the case has {count} events, more than {limit} (`max_events`)")]
     Events {

@@ -173,13 +173,26 @@ impl Policy {
                 limit: self.limits.max_events,
             }));
         }
+        let size = case.size_bytes();
+        if size > self.limits.max_case_bytes {
+            return Err(DecideError::Limit(LimitExceeded::CaseBytes {
+                size,
+                limit: self.limits.max_case_bytes,
+            }));
+        }
         let ctx = Context::new(
             Arc::clone(&self.calendars),
             Arc::new(Timeline::derive(case, now)),
             case.opened_at,
             now,
-        );
-        let output: PolicyOutput = self.backend.decide(case, &ctx)?;
+        )
+        .with_max_host_calls(self.limits.max_host_calls);
+        let decided = self.backend.decide(case, &ctx);
+        // past the limit the decision is the limit, whatever the policy did after
+        if let Some(limit) = ctx.host_calls_exceeded() {
+            return Err(limit.into());
+        }
+        let output: PolicyOutput = decided?;
         output.check_size(self.limits.max_output_items, self.limits.max_output_string)?;
         Ok(output.validate(self.info.clone(), &self.calendars)?)
     }

@@ -118,6 +118,17 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
 /// The host functions for one decision, owned so `pacto_guest::native` can hold them.
 struct Host(Context);
 
+impl Host {
+    /// Counts a call against `max_host_calls`. Past it the policy stops as a sandboxed
+    /// one would: an unwind without the panic hook (nothing printed), which `decide`
+    /// catches and `Policy::decide` reports as the limit.
+    fn charge(&self) {
+        if let Err(limit) = self.0.charge_host_call() {
+            std::panic::resume_unwind(Box::new(limit));
+        }
+    }
+}
+
 impl pacto_guest::native::Host for Host {
     fn clock(
         &self,
@@ -125,6 +136,7 @@ impl pacto_guest::native::Host for Host {
         calendar: &str,
         minutes: i64,
     ) -> Result<wit::Reading, wit::SlaError> {
+        self.charge();
         convert::clock(&self.0, metric, calendar, minutes)
     }
 
@@ -134,6 +146,7 @@ impl pacto_guest::native::Host for Host {
         start: i64,
         minutes: i64,
     ) -> Result<i64, wit::SlaError> {
+        self.charge();
         convert::add_business_minutes(&self.0, calendar, start, minutes)
     }
 
@@ -143,10 +156,12 @@ impl pacto_guest::native::Host for Host {
         start: i64,
         end: i64,
     ) -> Result<i64, wit::SlaError> {
+        self.charge();
         convert::business_minutes_between(&self.0, calendar, start, end)
     }
 
     fn is_business_time(&self, calendar: &str, at: i64) -> Result<bool, wit::SlaError> {
+        self.charge();
         convert::is_business_time(&self.0, calendar, at)
     }
 }

@@ -1,7 +1,8 @@
 //! The limits the host applies around every backend (issue 17, item 2): events in a
 //! case (`max_events`), entries in a decision's lists (`max_output_items`) and bytes in
 //! its strings (`max_output_string`); each a distinct typed error, each set in
-//! `policy.toml`.
+//! `policy.toml`; also host calls (`max_host_calls`), the case's size (`max_case_bytes`),
+//! zero limits and the defaults.
 
 use pacto::{Bundle, Case, DecideError, Engine, LimitExceeded, Policy};
 
@@ -98,4 +99,82 @@ fn a_case_with_more_events_than_max_events_is_refused_before_the_policy_runs() {
     );
     let p = policy("#{ notes: [\"ran\"] }", "max_events = 2");
     assert_eq!(decide(&p).unwrap().notes, ["ran"]);
+}
+
+#[test]
+fn a_case_larger_than_max_case_bytes_is_refused_before_the_policy_runs() {
+    let case = Case::from_json(CASE).unwrap();
+    let size = case.size_bytes();
+    let p = policy("throw \"ran\"", &format!("max_case_bytes = {}", size - 1));
+    assert_eq!(
+        limit(decide(&p)),
+        LimitExceeded::CaseBytes {
+            size,
+            limit: size - 1
+        }
+    );
+    let p = policy("#{ notes: [\"ran\"] }", &format!("max_case_bytes = {size}"));
+    assert_eq!(decide(&p).unwrap().notes, ["ran"]);
+}
+
+#[test]
+fn a_limit_of_zero_is_refused_at_load_naming_the_key() {
+    for key in [
+        "fuel",
+        "memory_mb",
+        "max_operations",
+        "timeout_ms",
+        "max_call_depth",
+        "max_string_size",
+        "max_array_size",
+        "max_map_size",
+        "max_events",
+        "max_output_items",
+        "max_output_string",
+        "max_host_calls",
+        "max_case_bytes",
+    ] {
+        let manifest = format!(
+            "name = \"l\"\nversion = \"1\"\nengine = \"rhai\"\nentry = \"l.rhai\"\n[limits]\n{key} = 0\n"
+        );
+        let e = Bundle::from_files([
+            ("policy.toml", manifest),
+            ("l.rhai", "fn decide(ticket, now) { #{} }".to_owned()),
+        ])
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains(&format!("`limits.{key}` must be greater than 0")),
+            "{key}: {e}"
+        );
+    }
+}
+
+#[test]
+fn the_default_limits_are_the_documented_ones() {
+    // SECURITY.md's table of default limits, value by value
+    let l = pacto::Limits::default();
+    assert_eq!(l.fuel, 10_000_000);
+    assert_eq!(l.memory_mb, 16);
+    assert_eq!(l.max_operations, 1_000_000);
+    assert_eq!(l.timeout_ms, 50);
+    assert_eq!(l.max_call_depth, 64);
+    assert_eq!(l.max_string_size, 65_536);
+    assert_eq!(l.max_array_size, 10_000);
+    assert_eq!(l.max_map_size, 10_000);
+    assert_eq!(l.max_events, 10_000);
+    assert_eq!(l.max_output_items, 100);
+    assert_eq!(l.max_output_string, 4_096);
+    assert_eq!(l.max_host_calls, 10_000);
+    assert_eq!(l.max_case_bytes, 1 << 20);
+    // and a bundle without `[limits]` gets them
+    let b = Bundle::from_files([
+        (
+            "policy.toml",
+            "name = \"l\"\nversion = \"1\"\nengine = \"rhai\"\nentry = \"l.rhai\"\n".to_owned(),
+        ),
+        ("l.rhai", "fn decide(ticket, now) { #{} }".to_owned()),
+    ])
+    .unwrap();
+    assert_eq!(b.limits, l);
 }

@@ -95,21 +95,47 @@ fn a_hundred_thousand_events_are_refused_by_max_events_before_the_policy_runs() 
 }
 
 #[test]
-fn a_five_megabyte_string_gets_an_answer_or_the_string_limit() {
+fn a_five_megabyte_string_is_refused_by_max_case_bytes_before_the_policy_runs() {
     let big = "x".repeat(5 * 1024 * 1024);
     let text = CASE.replace(
         r#""kind": "complaint""#,
         &format!(r#""kind": "complaint", "category": "{big}""#),
     );
     let case = Case::from_json(&text).unwrap();
+    let size = case.size_bytes();
+    assert!(size > 5 * 1024 * 1024, "{size}");
     for (name, result) in decide_everywhere(&case) {
-        match (name, result) {
+        match result {
+            Err(DecideError::Limit(LimitExceeded::CaseBytes { size: s, limit })) => {
+                assert_eq!((s, limit), (size, 1 << 20), "{name}")
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_five_megabyte_string_within_max_case_bytes_gets_an_answer_or_the_string_limit() {
+    let big = "x".repeat(5 * 1024 * 1024);
+    let text = CASE.replace(
+        r#""kind": "complaint""#,
+        &format!(r#""kind": "complaint", "category": "{big}""#),
+    );
+    let case = Case::from_json(&text).unwrap();
+    let raised = pacto::Limits {
+        max_case_bytes: 8 << 20,
+        ..pacto::Limits::default()
+    };
+    for (name, policy, _dir) in policies() {
+        let policy = policy.with_limits(raised.clone());
+        match (name, policy.decide(&case, now())) {
             ("rhai", Err(DecideError::Limit(limit))) => {
                 assert!(limit.to_string().contains("max_string_size"), "{limit}")
             }
             ("wasm", Ok(d)) => assert!(!d.deadlines.is_empty()),
             (name, other) => panic!("{name}: {other:?}"),
         }
+        assert!(policy.decide(&ordinary(), now()).is_ok(), "{name}");
     }
 }
 

@@ -3,6 +3,8 @@
 //! read through their `NativeCallContext`: no thread-local, nothing shared between
 //! decisions.
 //!
+//! Each call counts against `max_host_calls`.
+//!
 //! A host function that fails raises its [`SlaError`] itself (as the runtime error's
 //! value), so the backend reports the same typed error, and the same kind, as the Wasm
 //! and native backends.
@@ -21,6 +23,14 @@ fn with_context<T>(
         .tag()
         .and_then(|tag| tag.read_lock::<Context>())
         .ok_or("host functions are only available inside `decide`")?;
+    // past `max_host_calls` the script stops: `ErrorTerminated` is one of the errors a
+    // `try … catch` cannot catch, and `Policy::decide` reports the limit
+    if let Err(limit) = ctx.charge_host_call() {
+        return Err(Box::new(EvalAltResult::ErrorTerminated(
+            Dynamic::from(limit.to_string()),
+            call.call_position(),
+        )));
+    }
     f(&ctx).map_err(|e| {
         Box::new(EvalAltResult::ErrorRuntime(
             Dynamic::from(e),

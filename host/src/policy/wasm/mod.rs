@@ -53,7 +53,12 @@ fn check_version(engine: &wasmtime::Engine, component: &Component) -> Result<(),
 
 mod bindings {
     #![allow(missing_docs)]
-    wasmtime::component::bindgen!({ path: "../wit", world: "policy" });
+    wasmtime::component::bindgen!({
+        path: "../wit",
+        world: "policy",
+        // the `sla` functions can trap (past `max_host_calls`)
+        imports: { "pacto:policy/sla": trappable },
+    });
 }
 
 pub(crate) struct WasmBackend {

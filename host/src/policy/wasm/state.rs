@@ -122,17 +122,23 @@ impl HostState {
 
     /// Runs a host function on this decision's context. At load (`describe`, start-up)
     /// there is no case: the call fails as a calendar the bundle does not have would.
+    ///
+    /// Each call counts against `max_host_calls`; past it the guest traps (it cannot
+    /// catch a trap and go on) and `Policy::decide` reports the limit.
     fn with_context<T>(
         &self,
         f: impl FnOnce(&Context) -> Result<T, types::SlaError>,
-    ) -> Result<T, types::SlaError> {
+    ) -> wasmtime::Result<Result<T, types::SlaError>> {
         let Some(ctx) = self.ctx.as_ref() else {
-            return Err(types::SlaError::UnknownCalendar(types::UnknownCalendar {
-                name: "(no decision: sla functions are only available inside `decide`)".into(),
-                known: Vec::new(),
-            }));
+            return Ok(Err(types::SlaError::UnknownCalendar(
+                types::UnknownCalendar {
+                    name: "(no decision: sla functions are only available inside `decide`)".into(),
+                    known: Vec::new(),
+                },
+            )));
         };
-        f(ctx)
+        ctx.charge_host_call()?;
+        Ok(f(ctx))
     }
 }
 
@@ -153,7 +159,7 @@ impl sla::Host for HostState {
         metric: types::Metric,
         calendar: String,
         minutes: i64,
-    ) -> Result<types::Reading, types::SlaError> {
+    ) -> wasmtime::Result<Result<types::Reading, types::SlaError>> {
         self.with_context(|ctx| convert::clock(ctx, metric, &calendar, minutes))
     }
 
@@ -162,7 +168,7 @@ impl sla::Host for HostState {
         calendar: String,
         start: i64,
         minutes: i64,
-    ) -> Result<i64, types::SlaError> {
+    ) -> wasmtime::Result<Result<i64, types::SlaError>> {
         self.with_context(|ctx| convert::add_business_minutes(ctx, &calendar, start, minutes))
     }
 
@@ -171,11 +177,15 @@ impl sla::Host for HostState {
         calendar: String,
         start: i64,
         end: i64,
-    ) -> Result<i64, types::SlaError> {
+    ) -> wasmtime::Result<Result<i64, types::SlaError>> {
         self.with_context(|ctx| convert::business_minutes_between(ctx, &calendar, start, end))
     }
 
-    fn is_business_time(&mut self, calendar: String, at: i64) -> Result<bool, types::SlaError> {
+    fn is_business_time(
+        &mut self,
+        calendar: String,
+        at: i64,
+    ) -> wasmtime::Result<Result<bool, types::SlaError>> {
         self.with_context(|ctx| convert::is_business_time(ctx, &calendar, at))
     }
 }
