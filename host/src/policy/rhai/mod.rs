@@ -22,6 +22,8 @@ pub(crate) struct RhaiBackend {
     file: String,
     source: Arc<str>,
     pool: Mutex<Vec<Pooled>>,
+    /// The stack a decision runs on ([`stack_size`]).
+    stack: usize,
 }
 
 /// A Rhai engine with the bundle's limits, and the start of the decision it runs (read
@@ -93,8 +95,22 @@ impl RhaiBackend {
                 message: "the script has no `fn decide(ticket, now)`".into(),
             });
         }
+        let nesting = bundle
+            .limits
+            .max_map_size
+            .saturating_add(bundle.limits.max_array_size);
+        if nesting > MAX_NESTING {
+            return Err(BundleError::Policy {
+                location: Location::file(bundle.dir.join("policy.toml").display().to_string()),
+                message: format!(
+                    "`limits.max_map_size` + `limits.max_array_size` is {nesting}; at most \
+                     {MAX_NESTING}: values nested deeper could exhaust the stack"
+                ),
+            });
+        }
         Ok(RhaiBackend {
             ast,
+            stack: stack_size(&bundle.limits),
             limits: bundle.limits.clone(),
             file,
             source,
@@ -194,6 +210,33 @@ fn innermost_message(err: &EvalAltResult) -> String {
     }
 }
 
+/// Stack a decision may use for each level of nesting its values can reach: Rhai
+/// clones, compares, formats and drops a nested map or array recursively. Measured
+/// (`hostile_policy.rs`): at most 2.4 KiB a level in a release build (`to_string`,
+/// `==`), 8 KiB in a debug build; these leave twice that.
+const STACK_PER_LEVEL: usize = if cfg!(debug_assertions) {
+    16 << 10
+} else {
+    4 << 10
+};
+
+/// What the rest of a decision needs besides the nesting: the script's own calls are
+/// bounded by `max_call_depth` and its expressions by Rhai's expression depth.
+const STACK_BASE: usize = 4 << 20;
+
+/// The deepest nesting the data limits allow: Rhai counts every map and array entry,
+/// nested ones included, against `max_map_size` and `max_array_size`, so a value can
+/// nest at most that many levels.
+pub(crate) const MAX_NESTING: usize = 200_000;
+
+fn stack_size(limits: &Limits) -> usize {
+    let levels = limits
+        .max_map_size
+        .saturating_add(limits.max_array_size)
+        .min(MAX_NESTING);
+    levels.saturating_mul(STACK_PER_LEVEL) + STACK_BASE
+}
+
 impl Backend for RhaiBackend {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<PolicyOutput, DecideError> {
         let pooled = self
@@ -202,6 +245,25 @@ impl Backend for RhaiBackend {
             .map(|mut p| p.pop())
             .unwrap_or(None)
             .unwrap_or_else(|| engine(&self.limits));
+        // on a stack of its own, sized from the limits: a script nesting maps as deep as
+        // they allow cannot overflow the caller's (a 2 MiB thread, a tokio worker)
+        let decided = stacker::maybe_grow(self.stack, self.stack, || {
+            self.decide_on(&pooled, case, ctx)
+        });
+        if let Ok(mut pool) = self.pool.lock() {
+            pool.push(pooled);
+        }
+        decided
+    }
+}
+
+impl RhaiBackend {
+    fn decide_on(
+        &self,
+        pooled: &Pooled,
+        case: &Case,
+        ctx: &Context,
+    ) -> Result<PolicyOutput, DecideError> {
         let ticket = convert::ticket(case, ctx.timeline()).map_err(DecideError::Input)?;
         let now = ctx.now().as_second();
         if let Ok(mut started) = pooled.started.lock() {
@@ -214,17 +276,16 @@ impl Backend for RhaiBackend {
             .eval_ast(false)
             .rewind_scope(true)
             .with_tag(ctx.clone());
-        let result = pooled.engine.call_fn_with_options::<Dynamic>(
-            options,
-            &mut scope,
-            &self.ast,
-            "decide",
-            (ticket, now),
-        );
-        if let Ok(mut pool) = self.pool.lock() {
-            pool.push(pooled);
-        }
-        let value = result.map_err(|e| self.error(&e))?;
+        let value = pooled
+            .engine
+            .call_fn_with_options::<Dynamic>(
+                options,
+                &mut scope,
+                &self.ast,
+                "decide",
+                (ticket, now),
+            )
+            .map_err(|e| self.error(&e))?;
         // the direct route is fast; only a malformed decision pays for the JSON detour
         // that names the offending path
         if value.is_map()
