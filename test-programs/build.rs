@@ -12,6 +12,7 @@ const GUESTS: &[(&str, &str)] = &[
     ("bad-import-guest", "BAD_IMPORT"),
     ("stateful-guest", "STATEFUL"),
     ("v02-guest", "V02"),
+    ("command-guest", "COMMAND"),
 ];
 
 fn main() {

@@ -16,6 +16,7 @@ mod guest_native;
 mod harness;
 mod host_limits;
 mod hostile_input;
+mod hostile_policy;
 mod isolation;
 mod oracle;
 mod properties;
