@@ -101,7 +101,7 @@ impl WasmBackend {
                 .unwrap_or(usize::MAX),
             epoch_ticks: runtime.epoch_ticks(bundle.limits.timeout_ms),
         };
-        backend.check(bundle).map_err(refuse)?;
+        off_the_executor(|| backend.check(bundle)).map_err(refuse)?;
         Ok(backend)
     }
 
@@ -170,8 +170,34 @@ impl WasmBackend {
     }
 }
 
+/// Runs `f`, which calls into a guest, where wasmtime-wasi's synchronous WASI can work.
+/// Each WASI call (a write to stderr, a clock) runs through the ambient tokio runtime
+/// with `Handle::block_on`, which panics on a thread that drives async tasks: a
+/// decision made inside an async handler (`pacto serve`, an embedder's axum) would fail
+/// as soon as its guest printed. On a multi-threaded runtime's worker `f` runs in
+/// `block_in_place` (the worker hands its tasks to another thread meanwhile; elsewhere,
+/// such as a `spawn_blocking` thread, that is just a call); on a current-thread
+/// runtime, on a thread of its own; outside any runtime, as it is.
+fn off_the_executor<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current().map(|h| h.runtime_flavor()) {
+        Err(_) => f(),
+        Ok(RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        Ok(_) => std::thread::scope(|s| match s.spawn(f).join() {
+            Ok(r) => r,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }),
+    }
+}
+
 impl Backend for WasmBackend {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<PolicyOutput, DecideError> {
+        off_the_executor(|| self.decide_here(case, ctx))
+    }
+}
+
+impl WasmBackend {
+    fn decide_here(&self, case: &Case, ctx: &Context) -> Result<PolicyOutput, DecideError> {
         let ticket = convert::case(case, ctx.timeline());
         let now = ctx.now().as_second();
         let _slot = self.runtime.slot();
