@@ -555,3 +555,135 @@ fn hostile_bodies_get_a_4xx_and_the_server_keeps_serving() {
     let (status, _) = server.json("POST", decide, Some(&decide_body()));
     assert_eq!(status, 200);
 }
+
+/// A bundle of the sandbox guest (`test-programs/guests/sandbox`), which misbehaves as
+/// the case id asks, with time enough for a debug build.
+fn sandbox_bundle(dir: &Path, component: &[u8]) {
+    std::fs::create_dir_all(dir.join("calendars")).unwrap();
+    std::fs::write(
+        dir.join("calendars/office.toml"),
+        "timezone = \"UTC\"\nmon = [\"09:00-17:00\"]\ntue = [\"09:00-17:00\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("policy.toml"),
+        "name = \"sandbox\"\nversion = \"0.0.1\"\nengine = \"wasm\"\nentry = \"p.wasm\"\n[calendars]\noffice = \"calendars/office.toml\"\n[limits]\ntimeout_ms = 60000\nfuel = 100_000_000_000\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("p.wasm"), component).unwrap();
+}
+
+#[test]
+fn hostile_policies_get_their_typed_errors_and_the_server_keeps_serving_the_others() {
+    let root = tempfile::tempdir().unwrap();
+    standard_copy(root.path());
+    let component = std::fs::read(test_programs::SANDBOX).unwrap();
+    sandbox_bundle(&root.path().join("sandbox"), &component);
+    // a Rhai policy that nests maps past its limit and loops on host calls
+    let rhai = root.path().join("nester");
+    std::fs::create_dir_all(&rhai).unwrap();
+    std::fs::write(
+        rhai.join("policy.toml"),
+        "name = \"nester\"\nversion = \"1\"\nengine = \"rhai\"\nentry = \"n.rhai\"\n[limits]\nmax_operations = 100_000_000\ntimeout_ms = 60000\nmax_map_size = 2000\n",
+    )
+    .unwrap();
+    std::fs::write(
+        rhai.join("n.rhai"),
+        "fn decide(ticket, now) {\n  if ticket.priority == \"high\" { let m = #{}; loop { m = #{ inner: m }; } }\n  loop { try { is_business_time(\"none\", now); } catch {} }\n}\n",
+    )
+    .unwrap();
+    let server = Server::start(root.path(), &["--no-watch"]);
+    let body = |id: &str| {
+        let mut case: Value = serde_json::from_str(&gold_case()).unwrap();
+        case["id"] = json!(id);
+        json!({"case": case, "now": NOW}).to_string()
+    };
+    let standard = || {
+        let (status, d) = server.json("POST", "/v1/policies/standard/decide", Some(&decide_body()));
+        assert_eq!(status, 200, "{d}");
+    };
+    for (id, kind, says) in [
+        ("grow", "limit", "memory_mb"),
+        ("alloc", "limit", "memory_mb"),
+        ("host_calls", "limit", "max_host_calls"),
+        ("huge_note", "limit", "memory_mb"),
+        ("recurse", "limit", "stack"),
+        ("panic", "policy", "panicked"),
+    ] {
+        let (status, error) = server.json("POST", "/v1/policies/sandbox/decide", Some(&body(id)));
+        assert_eq!(status, 422, "{id}: {error}");
+        assert_eq!(error["error"]["kind"], kind, "{id}: {error}");
+        let message = error["error"]["message"].as_str().unwrap();
+        assert!(message.contains(says), "{id}: {message}");
+        standard();
+    }
+    // the gold case is high priority: nesting; a low one: the host-call loop
+    let (status, error) = server.json("POST", "/v1/policies/nester/decide", Some(&decide_body()));
+    assert_eq!(
+        (status, error["error"]["kind"].as_str()),
+        (422, Some("limit")),
+        "{error}"
+    );
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("max_map_size"),
+        "{error}"
+    );
+    let mut low: Value = serde_json::from_str(&gold_case()).unwrap();
+    low["priority"] = json!("low");
+    let low = json!({"case": low, "now": NOW}).to_string();
+    let (status, error) = server.json("POST", "/v1/policies/nester/decide", Some(&low));
+    assert_eq!(status, 422, "{error}");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("max_host_calls"),
+        "{error}"
+    );
+    // the same guest decides an ordinary case afterwards, and the server is healthy
+    let (status, d) = server.json("POST", "/v1/policies/sandbox/decide", Some(&body("good")));
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(d["notes"], json!(["good"]));
+    standard();
+    assert_eq!(server.call("GET", "/healthz", None).2, "ok");
+}
+
+#[test]
+fn broken_components_in_the_folder_are_refused_and_the_others_serve() {
+    let root = tempfile::tempdir().unwrap();
+    standard_copy(root.path());
+    let component = std::fs::read(test_programs::SANDBOX).unwrap();
+    sandbox_bundle(&root.path().join("sandbox"), &component);
+    let server = Server::start(root.path(), &[]);
+    let (_, listed) = server.json("GET", "/v1/policies", None);
+    assert_eq!(listed.as_array().unwrap().len(), 2, "{listed}");
+    // replace the component by a core module, then by truncated bytes: each version is
+    // refused, the loaded one keeps serving, and so does the other policy
+    let before = server.metric("pacto_swap_failures_total{policy=\"sandbox\"} ");
+    for bytes in [
+        b"\0asm\x01\0\0\0".to_vec(),
+        component[..component.len() / 3].to_vec(),
+    ] {
+        std::fs::write(root.path().join("sandbox/p.wasm"), &bytes).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let seen = server.metric("pacto_swap_failures_total{policy=\"sandbox\"} ");
+        while server.metric("pacto_swap_failures_total{policy=\"sandbox\"} ") <= seen {
+            assert!(
+                Instant::now() < deadline,
+                "the broken version was never refused"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let mut case: Value = serde_json::from_str(&gold_case()).unwrap();
+        case["id"] = json!("good");
+        let good = json!({"case": case, "now": NOW}).to_string();
+        let (status, d) = server.json("POST", "/v1/policies/sandbox/decide", Some(&good));
+        assert_eq!((status, d["notes"].clone()), (200, json!(["good"])), "{d}");
+        let (status, _) = server.json("POST", "/v1/policies/standard/decide", Some(&decide_body()));
+        assert_eq!(status, 200);
+    }
+    assert!(server.metric("pacto_swap_failures_total{policy=\"sandbox\"} ") >= before + 2.0);
+}

@@ -383,3 +383,44 @@ fn an_older_wit_version_is_refused_at_load_naming_both_versions() {
     assert!(e.contains("pacto:policy@0.2") && e.contains("0.3"), "{e}");
     engine_still_serves();
 }
+
+/// The guest's decisions that make WASI calls: a panic writes its message to stderr,
+/// `wasi` reads the clocks and randomness.
+fn chatty_decisions(p: &Policy) {
+    let now = "2026-03-02T10:30:00Z".parse().unwrap();
+    let e = p.decide(&case("panic"), now).unwrap_err();
+    assert!(e.to_string().contains("no rule for case panic"), "{e}");
+    assert_eq!(p.decide(&case("wasi"), now).unwrap().notes.len(), 7);
+    assert_eq!(p.decide(&case("good"), now).unwrap().notes, ["good"]);
+}
+
+#[test]
+fn a_guest_using_wasi_decides_inside_an_async_runtime_of_either_flavor() {
+    // wasmtime-wasi runs each WASI call through the ambient tokio runtime; an async
+    // handler deciding directly must not make it panic ("Cannot start a runtime from
+    // within a runtime"), as `pacto serve` did
+    let (_dir, p) = sandbox("");
+    let p = Arc::new(p);
+    let multi = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    let on_worker = Arc::clone(&p);
+    multi
+        .block_on(multi.spawn(async move { chatty_decisions(&on_worker) }))
+        .unwrap();
+    multi.block_on(async { chatty_decisions(&p) });
+    let on_blocking = Arc::clone(&p);
+    multi
+        .block_on(multi.spawn_blocking(move || chatty_decisions(&on_blocking)))
+        .unwrap();
+    let single = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    single.block_on(async { chatty_decisions(&p) });
+    // and loading inside a runtime works too
+    multi.block_on(async {
+        let (_dir, again) = sandbox("");
+        chatty_decisions(&again);
+    });
+}
