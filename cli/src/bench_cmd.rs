@@ -47,28 +47,32 @@ pub fn run(a: BenchArgs) -> Result<ExitCode, Report> {
 
     let threads = usize::from(a.threads);
     let wall = Instant::now();
-    let mut latencies: Vec<Duration> = std::thread::scope(|s| {
+    let mut latencies: Vec<Duration> = std::thread::scope(|s| -> std::io::Result<_> {
         let workers: Vec<_> = (0..threads)
             .map(|t| {
                 let (policy, cases) = (&policy, &cases);
-                s.spawn(move || {
-                    let mut own = Vec::new();
-                    for _ in 0..a.rounds {
-                        for (case, now) in cases.iter().skip(t).step_by(threads) {
-                            let t0 = Instant::now();
-                            let _ = std::hint::black_box(policy.decide(case, *now));
-                            own.push(t0.elapsed());
+                // as `pacto serve` and `replay` do: Rhai decides without switching stacks
+                std::thread::Builder::new()
+                    .stack_size(pacto::DECISION_STACK_SIZE)
+                    .spawn_scoped(s, move || {
+                        let mut own = Vec::new();
+                        for _ in 0..a.rounds {
+                            for (case, now) in cases.iter().skip(t).step_by(threads) {
+                                let t0 = Instant::now();
+                                let _ = std::hint::black_box(policy.decide(case, *now));
+                                own.push(t0.elapsed());
+                            }
                         }
-                    }
-                    own
-                })
+                        own
+                    })
             })
-            .collect();
-        workers
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(workers
             .into_iter()
             .flat_map(|w| w.join().unwrap_or_default())
-            .collect()
-    });
+            .collect())
+    })
+    .map_err(|e| miette!("cannot start the bench's threads: {e}"))?;
     let wall = wall.elapsed();
     latencies.sort_unstable();
     let pct = |p: f64| latencies[((latencies.len() - 1) as f64 * p).round() as usize];

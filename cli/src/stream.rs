@@ -57,6 +57,7 @@ where
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("pacto-worker-{i}"))
+        .stack_size(pacto::DECISION_STACK_SIZE)
         .build()
         .map_err(|e| Stopped::Read(io::Error::other(e)))?;
     let window = pool.current_num_threads().max(1) * WINDOW_PER_THREAD;

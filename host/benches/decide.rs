@@ -16,7 +16,7 @@ mod standard_native;
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group};
 use pacto::{Engine, Policy};
 
 fn decide_all(
@@ -121,4 +121,16 @@ criterion_group! {
     config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(5)).sample_size(50);
     targets = benches
 }
-criterion_main!(decide);
+/// `criterion_main!`, on a thread with the stack `pacto serve` and `replay` give their
+/// workers, so a Rhai decision is measured without switching stacks (as deployed).
+fn main() {
+    std::thread::Builder::new()
+        .stack_size(pacto::DECISION_STACK_SIZE)
+        .spawn(|| {
+            decide();
+            Criterion::default().configure_from_args().final_summary();
+        })
+        .expect("the bench thread starts")
+        .join()
+        .expect("the benches ran");
+}

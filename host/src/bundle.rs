@@ -13,7 +13,11 @@
 //! memory_mb = 16
 //! max_operations = 1_000_000
 //! timeout_ms = 50
+//! max_host_calls = 10_000
+//! max_case_bytes = 1_048_576
 //! ```
+//!
+//! Every key of [`Limits`] can be set; SECURITY.md lists them with their defaults.
 //!
 //! Everything is read and checked at load; a decision reads no file.
 

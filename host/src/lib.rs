@@ -62,8 +62,8 @@ pub use decision::{Decision, ErrorReport, FallbackUsed, InvalidDecision, PolicyI
 pub use engine::Engine;
 pub use error::{CalendarLoadError, Location, TimeError};
 pub use policy::{
-    Context, DecideError, LimitExceeded, NativePolicy, Policy, PolicyFailed, SlaError,
-    UnknownCalendar,
+    Context, DECISION_STACK_SIZE, DecideError, LimitExceeded, NativePolicy, Policy, PolicyFailed,
+    SlaError, UnknownCalendar,
 };
 pub use registry::{Fallback, Registry, RegistryError, RegistryEvent, Served};
 pub use timeline::Timeline;

@@ -143,6 +143,8 @@ pub fn run(a: ServeArgs) -> Result<ExitCode, Report> {
     let runtime = runtime
         .enable_all()
         .thread_name("pacto-serve")
+        // workers and blocking threads decide Rhai policies without switching stacks
+        .thread_stack_size(pacto::DECISION_STACK_SIZE)
         .build()
         .map_err(|e| miette!("cannot start the server's threads: {e}"))?;
     let threads = a

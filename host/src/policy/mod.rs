@@ -48,6 +48,23 @@ use crate::case::Case;
 use crate::decision::{Decision, PolicyInfo, PolicyOutput};
 use crate::timeline::Timeline;
 
+/// Stack enough for a thread to make Rhai decisions under the default limits without
+/// switching stacks (release builds; a debug build needs about 330 MiB). A Rhai
+/// decision needs 4 MiB plus 4 KiB per level of nesting its data limits allow
+/// (`max_map_size` + `max_array_size`: 20,000 by default), because Rhai walks nested
+/// values recursively. On a thread with less stack left, each decision first switches
+/// to a stack of its own, which costs tens of microseconds (BENCHMARKS.md); the
+/// `pacto` command's threads are built with this size.
+///
+/// ```
+/// let worker = std::thread::Builder::new()
+///     .stack_size(pacto::DECISION_STACK_SIZE)
+///     .spawn(|| { /* decide here */ })?;
+/// worker.join().unwrap();
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub const DECISION_STACK_SIZE: usize = 128 << 20;
+
 /// A policy written in Rust against the host's own types and compiled into the host,
 /// deciding through the same [`Context`] functions as sandboxed policies. No sandbox: for
 /// code you trust. (A policy written for a Wasm component against `pacto-guest` runs

@@ -23,6 +23,7 @@ mod properties;
 mod registry;
 mod rhai_fields;
 mod sandbox;
+mod security_md;
 mod standard;
 mod vectors;
 mod wasm;
