@@ -687,3 +687,24 @@ fn broken_components_in_the_folder_are_refused_and_the_others_serve() {
     }
     assert!(server.metric("pacto_swap_failures_total{policy=\"sandbox\"} ") >= before + 2.0);
 }
+
+#[test]
+fn the_defaults_security_md_documents_are_the_servers() {
+    let out = Command::new(env!("CARGO_BIN_EXE_pacto"))
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    for (flag, default) in [
+        ("--listen", "127.0.0.1:8080"),
+        ("--max-in-flight", "256"),
+        ("--max-body", "16777216"),
+        ("--shutdown-timeout", "30"),
+    ] {
+        let line = help
+            .lines()
+            .find(|l| l.trim_start().starts_with(flag))
+            .unwrap_or_else(|| panic!("{flag} is not in --help:\n{help}"));
+        assert!(line.contains(&format!("[default: {default}]")), "{line}");
+    }
+}
