@@ -168,7 +168,9 @@ fn interval(text: &str) -> Result<(u32, u32), String> {
 fn clock_time(text: &str) -> Result<u32, String> {
     let bad = || format!("`{text}` is not a time; expected `HH:MM` from `00:00` to `24:00`");
     let (h, m) = text.split_once(':').ok_or_else(bad)?;
-    if h.len() != 2 || m.len() != 2 {
+    // digits only: `str::parse` would also take a sign (`+9:00`)
+    let digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(h) || !digits(m) {
         return Err(bad());
     }
     let h: u32 = h.parse().map_err(|_| bad())?;
@@ -185,7 +187,13 @@ fn date_key(src: &Source<'_>, text: &Spanned<String>) -> Result<DateKey, Calenda
         src.error(text.span(), format!("invalid date `{t}`: expected `YYYY-MM-DD`, or `MM-DD` for a date that recurs every year"))
     };
     let parts: Vec<&str> = t.split('-').collect();
-    let num = |s: &str| s.parse::<u16>().map_err(|_| bad());
+    // digits only: `str::parse` would also take a sign (`+1-+1` as 01-01)
+    let num = |s: &str| {
+        if !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        s.parse::<u16>().map_err(|_| bad())
+    };
     match parts.as_slice() {
         [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => {
             let (y, m, d) = (num(y)?, num(m)?, num(d)?);
@@ -279,6 +287,14 @@ holidays = ["2026-01-06", "12-25", "01-01"]
     }
 
     #[test]
+    fn a_sign_in_a_time_is_refused() {
+        for interval in ["+9:00-17:00", "09:00-+5:00", "09:+0-17:00"] {
+            let e = err(&format!("timezone = \"UTC\"\nmon = [\"{interval}\"]\n"));
+            assert!(e.contains("is not a time"), "{interval}: {e}");
+        }
+    }
+
+    #[test]
     fn bad_dates_are_refused() {
         let base = "timezone = \"UTC\"\nmon = [\"09:00-17:00\"]\n";
         assert!(
@@ -291,5 +307,13 @@ holidays = ["2026-01-06", "12-25", "01-01"]
                 .contains("invalid date `2026-1-1`")
         );
         assert!(parse("c", &format!("{base}holidays = [\"02-29\"]")).is_ok());
+        // a sign is not a digit, though `str::parse` takes one
+        for date in ["+1-+1", "2026-+3-01", "+026-03-01", "-1-01"] {
+            assert!(
+                err(&format!("{base}holidays = [\"{date}\"]"))
+                    .contains(&format!("invalid date `{date}`")),
+                "{date}"
+            );
+        }
     }
 }
