@@ -83,7 +83,9 @@ fn on_a_small_stack(policy: Policy) -> DecideError {
 
 #[test]
 fn maps_nested_as_deep_as_the_limits_allow_are_stopped_by_the_map_limit_on_any_stack() {
-    let limits = "max_operations = 100_000_000\ntimeout_ms = 600_000\nmax_map_size = 3000";
+    // 1,000 levels need 8 to 16 MiB of stack in a debug build, far past the 256 KiB
+    // caller; more would only cost time (Rhai copies the map at every level)
+    let limits = "max_operations = 100_000_000\ntimeout_ms = 600_000\nmax_map_size = 1000";
     let nest = "let m = #{}; for i in 0..100000 { m = #{ inner: m }; }";
     // each way Rhai walks a nested value: clone and drop, return it, format it, compare
     for tail in [
@@ -96,7 +98,7 @@ fn maps_nested_as_deep_as_the_limits_allow_are_stopped_by_the_map_limit_on_any_s
         let p = rhai_attacker(&format!("{nest} {tail}"), limits);
         assert_eq!(
             limit(on_a_small_stack(p)),
-            LimitExceeded::MapSize(3000),
+            LimitExceeded::MapSize(1000),
             "{tail}"
         );
     }
@@ -104,9 +106,9 @@ fn maps_nested_as_deep_as_the_limits_allow_are_stopped_by_the_map_limit_on_any_s
 
 #[test]
 fn maps_and_arrays_nested_just_inside_the_limits_are_decided_on_any_stack() {
-    let limits = "max_operations = 100_000_000\ntimeout_ms = 600_000\nmax_map_size = 2000\nmax_array_size = 2000";
-    // 1,999 maps in arrays in maps …: each level counts once against each limit
-    let nest = "let m = #{}; for i in 0..1999 { m = [#{ inner: m }]; }";
+    let limits = "max_operations = 100_000_000\ntimeout_ms = 600_000\nmax_map_size = 800\nmax_array_size = 800";
+    // 799 maps in arrays in maps …: each level counts once against each limit
+    let nest = "let m = #{}; for i in 0..799 { m = [#{ inner: m }]; }";
     let p = rhai_attacker(
         &format!("{nest} let s = m.to_string(); if m == m {{ throw \"deep \" + s.len() }}"),
         limits,
