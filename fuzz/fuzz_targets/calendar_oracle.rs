@@ -48,14 +48,25 @@ fn intervals(pairs: &[(u16, u16)]) -> String {
         .map(|&(start, len)| {
             let start = u32::from(start) % 1440;
             let end = (start + 1 + u32::from(len) % 1440).min(1440);
-            format!("\"{}-{}\"", hhmm(start), if end == 1440 { "24:00".into() } else { hhmm(end) })
+            format!(
+                "\"{}-{}\"",
+                hhmm(start),
+                if end == 1440 {
+                    "24:00".into()
+                } else {
+                    hhmm(end)
+                }
+            )
         })
         .collect();
     format!("[{}]", parts.join(", "))
 }
 
 fn toml(input: &Input) -> String {
-    let mut t = format!("timezone = \"{}\"\n", ZONES[usize::from(input.zone) % ZONES.len()]);
+    let mut t = format!(
+        "timezone = \"{}\"\n",
+        ZONES[usize::from(input.zone) % ZONES.len()]
+    );
     for (name, pairs) in DAYS.iter().zip(&input.days) {
         t.push_str(&format!("{name} = {}\n", intervals(pairs)));
     }
@@ -71,7 +82,10 @@ fn toml(input: &Input) -> String {
             .ok()
             .map(|d| format!("\"{d}\""))
     }));
-    t.push_str(&format!("holidays = [{}]\n[overrides]\n", holidays.join(", ")));
+    t.push_str(&format!(
+        "holidays = [{}]\n[overrides]\n",
+        holidays.join(", ")
+    ));
     let mut seen = std::collections::BTreeSet::new();
     for (n, pairs) in input.overrides.iter().take(20) {
         if let Ok(d) = base.checked_add(jiff::Span::new().days(i64::from(*n) % 3000))

@@ -38,9 +38,14 @@ fuzz_target!(|data: &[u8]| {
     };
     let _ = case.size_bytes();
     let timeline = Timeline::derive(&case, now);
-    for metric in [Metric::FirstResponse, Metric::NextResponse, Metric::Resolution] {
+    for metric in [
+        Metric::FirstResponse,
+        Metric::NextResponse,
+        Metric::Resolution,
+    ] {
         for minutes in [0, 60, 480, 100_000] {
-            let _ = Clock::measure_since(metric, calendar(), minutes, case.opened_at, &timeline, now);
+            let _ =
+                Clock::measure_since(metric, calendar(), minutes, case.opened_at, &timeline, now);
         }
     }
 });

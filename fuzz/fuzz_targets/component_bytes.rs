@@ -33,5 +33,8 @@ fuzz_target!(|bytes: &[u8]| {
         return;
     };
     let case = Case::from_json(CASE).expect("the example case parses");
-    let _ = policy.decide(&case, "2026-03-03T12:00:00+01:00".parse().expect("an instant"));
+    let _ = policy.decide(
+        &case,
+        "2026-03-03T12:00:00+01:00".parse().expect("an instant"),
+    );
 });
