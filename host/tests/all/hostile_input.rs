@@ -94,14 +94,19 @@ fn a_hundred_thousand_events_are_refused_by_max_events_before_the_policy_runs() 
     }
 }
 
-#[test]
-fn a_five_megabyte_string_is_refused_by_max_case_bytes_before_the_policy_runs() {
+/// The ordinary case with a 5 MB `category`.
+fn five_megabyte_case() -> Case {
     let big = "x".repeat(5 * 1024 * 1024);
     let text = CASE.replace(
         r#""kind": "complaint""#,
         &format!(r#""kind": "complaint", "category": "{big}""#),
     );
-    let case = Case::from_json(&text).unwrap();
+    Case::from_json(&text).unwrap()
+}
+
+#[test]
+fn a_five_megabyte_string_is_refused_by_max_case_bytes_before_the_policy_runs() {
+    let case = five_megabyte_case();
     let size = case.size_bytes();
     assert!(size > 5 * 1024 * 1024, "{size}");
     for (name, result) in decide_everywhere(&case) {
@@ -116,12 +121,7 @@ fn a_five_megabyte_string_is_refused_by_max_case_bytes_before_the_policy_runs() 
 
 #[test]
 fn a_five_megabyte_string_within_max_case_bytes_gets_an_answer_or_the_string_limit() {
-    let big = "x".repeat(5 * 1024 * 1024);
-    let text = CASE.replace(
-        r#""kind": "complaint""#,
-        &format!(r#""kind": "complaint", "category": "{big}""#),
-    );
-    let case = Case::from_json(&text).unwrap();
+    let case = five_megabyte_case();
     let raised = pacto::Limits {
         max_case_bytes: 8 << 20,
         ..pacto::Limits::default()
