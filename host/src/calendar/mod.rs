@@ -37,6 +37,7 @@
 //! ```
 
 mod days;
+mod index;
 mod instant;
 mod pauses;
 mod range;
@@ -46,10 +47,12 @@ mod zone;
 
 use std::ops::ControlFlow::{Break, Continue};
 use std::path::Path;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use jiff::tz::{Offset, TimeZone};
 
+use self::index::Index;
 pub use self::instant::LocalInstant;
 pub use self::pauses::Pauses;
 pub use self::range::SEARCH_HORIZON_DAYS;
@@ -75,6 +78,8 @@ pub struct Calendar {
     recurring_overrides: Box<[(u16, Hours)]>,
     table: ZoneTable,
     max_offset: i64,
+    /// Prefix sums of the open spans, built lazily, shared by the clones.
+    index: Arc<Index>,
 }
 
 fn second(at: Timestamp) -> Result<i64, TimeError> {
@@ -136,6 +141,9 @@ impl Calendar {
     /// Whether `at` is inside business hours (an instant at a closing time is not).
     pub fn is_business_time(&self, at: Timestamp) -> Result<bool, TimeError> {
         let t = second(at)?;
+        if let Some(open) = self.index.contains(self, t) {
+            return Ok(open);
+        }
         Ok(self
             .walk_forward(t, Limit::Until(t), |a, _| Break(a == t))?
             .unwrap_or(false))
@@ -164,6 +172,28 @@ impl Calendar {
         pauses: &Pauses,
     ) -> Result<Timestamp, TimeError> {
         let s = second(start)?;
+        let indexed = if seconds >= 0 {
+            self.indexed_add(s, seconds, pauses)
+        } else {
+            seconds
+                .checked_neg()
+                .and_then(|rem| self.indexed_sub(s, rem, pauses))
+        };
+        match indexed {
+            Some(found) => timestamp(found),
+            None => self.walked_add(start, s, seconds, pauses),
+        }
+    }
+
+    /// [`add_business_seconds`](Self::add_business_seconds) by walking day by day: the
+    /// reference the index agrees with, and the answer where the index hands back.
+    fn walked_add(
+        &self,
+        start: Timestamp,
+        s: i64,
+        seconds: i64,
+        pauses: &Pauses,
+    ) -> Result<Timestamp, TimeError> {
         let mut cursor = 0;
         let found = if seconds >= 0 {
             let mut rem = seconds;
@@ -218,6 +248,14 @@ impl Calendar {
         if e <= s {
             return Ok(0);
         }
+        if let Some(total) = self.indexed_between(s, e, pauses) {
+            return Ok(total);
+        }
+        self.walked_between(s, e, pauses)
+    }
+
+    /// [`business_seconds_between`](Self::business_seconds_between) by walking.
+    fn walked_between(&self, s: i64, e: i64, pauses: &Pauses) -> Result<i64, TimeError> {
         let (mut total, mut cursor) = (0, 0);
         self.walk_forward(s, Limit::Until(e), |a, b| {
             if a >= e {

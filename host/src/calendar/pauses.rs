@@ -68,6 +68,12 @@ impl Pauses {
         self.spans.is_empty()
     }
 
+    /// The pauses as sorted, disjoint `[start, end)` Unix seconds (`i64::MAX` for an open
+    /// end).
+    pub(crate) fn spans(&self) -> &[(i64, i64)] {
+        &self.spans
+    }
+
     /// Whether `at` lies inside a pause.
     pub fn contains(&self, at: Timestamp) -> bool {
         let t = at.as_second();

@@ -106,6 +106,7 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Calendar, CalendarLoadErro
 
     let table = ZoneTable::new(&zone);
     Ok(Calendar {
+        index: Default::default(),
         max_offset: table.max_abs_offset(),
         zone,
         zone_name,
