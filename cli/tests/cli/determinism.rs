@@ -71,7 +71,7 @@ fn replay_is_byte_identical_on_one_and_two_threads() {
 /// lifted (the one limit that depends on the machine), and its entry copied from
 /// `entry` (for Wasm, the component the test build compiled from source: a fresh
 /// checkout has no `standard.wasm`).
-fn standard_bundle(dir: &Path, name: &str, entry: (&Path, &str)) {
+pub(crate) fn standard_bundle(dir: &Path, name: &str, entry: (&Path, &str)) {
     let from = repo().join("rules").join(name);
     fs::create_dir_all(dir.join("calendars")).unwrap();
     for calendar in fs::read_dir(from.join("calendars")).unwrap() {

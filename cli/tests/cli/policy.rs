@@ -433,6 +433,57 @@ fn bench_reports_throughput_and_percentiles_and_skips_bad_lines() {
     );
 }
 
+#[test]
+fn bench_compares_policies_and_thread_counts_side_by_side() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let corpus = dir.path().join("corpus.jsonl");
+    let good = fs::read_to_string(repo().join("examples/corpus.jsonl")).expect("corpus");
+    fs::write(
+        &corpus,
+        good.lines().take(30).collect::<Vec<_>>().join("\n"),
+    )
+    .expect("write");
+    let wasm = tempfile::tempdir().expect("temp dir");
+    let component = std::path::Path::new(test_programs::STANDARD_WASM);
+    crate::determinism::standard_bundle(wasm.path(), "standard-wasm", (component, "standard.wasm"));
+    let rules = repo().join("rules/standard-rhai");
+    let out = pacto(&[
+        "bench",
+        "--policy",
+        path(&rules),
+        "--policy",
+        path(wasm.path()),
+        "--cases",
+        path(&corpus),
+        "--rounds",
+        "1",
+        "--threads",
+        "1,2",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(text.matches("throughput  ").count(), 4, "{text}");
+    let header = text
+        .find("threads  decisions/s")
+        .unwrap_or_else(|| panic!("{text}"));
+    let table = &text[text[..header].rfind('\n').map_or(0, |i| i + 1)..];
+    let rows: Vec<&str> = table.lines().skip(1).collect();
+    assert_eq!(rows.len(), 4, "{table}");
+    for (row, (folder, threads)) in rows.iter().zip([
+        (path(&rules), "1"),
+        (path(&rules), "2"),
+        (path(wasm.path()), "1"),
+        (path(wasm.path()), "2"),
+    ]) {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!((cols[0], cols[1]), (folder, threads), "{table}");
+        let per_second: f64 = cols[2].parse().expect("decisions/s");
+        assert!(per_second > 0.0, "{table}");
+        assert!(cols[3].ends_with('×'), "{table}");
+    }
+    assert!(rows[0].contains(" 1.00× "), "{table}");
+}
+
 /// `print` and `debug` in a Rhai policy go nowhere: `pacto decide`'s stdout is exactly
 /// the one JSON decision, and stderr is empty.
 #[test]
