@@ -208,7 +208,12 @@ fn innermost_message(err: &EvalAltResult) -> String {
         EvalAltResult::ErrorInFunctionCall(name, _, inner, _) => {
             format!("in `{name}`: {}", innermost_message(inner))
         }
-        EvalAltResult::ErrorRuntime(value, _) => value.to_string(),
+        // a thrown view reads as the map it stands for
+        EvalAltResult::ErrorRuntime(value, _) => {
+            let mut value = value.clone();
+            view::materialize(&mut value);
+            value.to_string()
+        }
         other => {
             let mut s = other.to_string();
             if let Some(i) = s.rfind(" (line ") {

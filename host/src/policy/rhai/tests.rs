@@ -245,6 +245,8 @@ const PROBES: &[&str] = &[
     "let t = ticket; t.extra = 1; t.extr",
     "ticket?.priorty",
     // errors: what a map does not do
+    "throw ticket.customer",
+    "throw [ticket.order, ticket.clock(\"first_response\", \"support\", 60)]",
     "ticket.nothing()",
     "ticket + 1",
     "ticket.customer.tier.nothing",
