@@ -2,7 +2,10 @@
 //! (seed 7): the Rhai bundle `rules/standard-rhai`, the Wasm bundle `rules/standard-wasm`
 //! (its component built from source by `test-programs`) and natively: the same Rust
 //! rules as the component (`rules/standard-wasm/guest/src/rules.rs`) through
-//! `Policy::from_guest`, the floor. Also the Wasm component's load, cold and cached.
+//! `Policy::from_guest`, the floor. Also `decide/rhai-floor`: a Rhai script that returns
+//! the smallest valid decision (`#{}`), the cost of the Rhai path itself (the case handed
+//! to the script, the call, the decision read back). And the Wasm component's load, cold
+//! and cached.
 //!
 //! `cargo bench -p pacto --bench decide`
 
@@ -67,6 +70,7 @@ fn benches(c: &mut Criterion) {
     decide_all(c, "native", &native, &cases);
     decide_all(c, "standard-wasm", &wasm, &cases);
     decide_all(c, "standard-rhai", &rhai, &cases);
+    decide_all(c, "rhai-floor", &rhai_floor(), &cases);
     let cache = tempfile::tempdir().expect("cache dir");
     Engine::with_cache_dir(cache.path())
         .load(wasm_dir.path())
@@ -83,6 +87,21 @@ fn benches(c: &mut Criterion) {
     c.bench_function("load/standard-wasm-cold", |b| {
         b.iter(|| black_box(Engine::new().load(wasm_dir.path()).expect("loads")))
     });
+}
+
+/// A Rhai bundle whose `decide` returns the smallest valid decision.
+fn rhai_floor() -> Policy {
+    let bundle = pacto::Bundle::from_files([
+        (
+            "policy.toml",
+            "name = \"floor\"\nversion = \"1.0.0\"\nengine = \"rhai\"\nentry = \"floor.rhai\"\n",
+        ),
+        ("floor.rhai", "fn decide(ticket, now) { #{} }\n"),
+    ])
+    .expect("the floor bundle");
+    Engine::new()
+        .from_bundle(bundle)
+        .expect("the floor bundle loads")
 }
 
 /// What every backend must agree on: the decision without its `policy` block.

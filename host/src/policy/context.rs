@@ -159,6 +159,11 @@ impl Context {
         &self.timeline
     }
 
+    /// The timeline, shared: a backend can hand it on without a copy.
+    pub(crate) fn shared_timeline(&self) -> &Arc<Timeline> {
+        &self.timeline
+    }
+
     /// The bundle's calendars by name.
     pub fn calendars(&self) -> &BTreeMap<String, Calendar> {
         &self.calendars

@@ -1,4 +1,6 @@
-//! Case, timeline and clocks as Rhai maps: JSON names, instants as Unix seconds.
+//! Case, timeline and clocks as Rhai maps: JSON names, instants as Unix seconds. The
+//! surface scripts had before the case's views (`view`), kept as the reference the views
+//! are tested against (`tests`): a view must read as exactly this map.
 
 use jiff::Timestamp;
 use rhai::{Array, Dynamic, Map};
@@ -6,51 +8,6 @@ use rhai::{Array, Dynamic, Map};
 use crate::case::{Case, CaseError, Event};
 use crate::clock::Clock;
 use crate::timeline::Timeline;
-
-/// Every field name of the maps a script is given: the ticket, its customer, order,
-/// events and timeline, a clock reading, a satisfaction rating. Reading any other
-/// property is an error naming the nearest of these.
-pub(super) const FIELDS: &[&str] = &[
-    "id",
-    "opened_at",
-    "priority",
-    "channel",
-    "kind",
-    "category",
-    "customer",
-    "order",
-    "events",
-    "tags",
-    "attributes",
-    "timeline",
-    "tier",
-    "internal",
-    "lifetime_value",
-    "breaches_90d",
-    "credits_90d",
-    "value",
-    "currency",
-    "warranty_until",
-    "at",
-    "type",
-    "status",
-    "score",
-    "scale",
-    "first_response_at",
-    "last_agent_reply_at",
-    "awaiting_reply_since",
-    "solved_at",
-    "reopen_count",
-    "paused",
-    "latest_satisfaction",
-    "metric",
-    "calendar",
-    "target",
-    "due",
-    "met_at",
-    "breached_by",
-    "remaining",
-];
 
 fn instant(t: Option<Timestamp>) -> Dynamic {
     t.map_or(Dynamic::UNIT, |t| Dynamic::from_int(t.as_second()))

@@ -10,9 +10,9 @@
 //! and native backends.
 
 use jiff::Timestamp;
-use rhai::{Dynamic, EvalAltResult, Map, NativeCallContext};
+use rhai::{Dynamic, EvalAltResult, ImmutableString, Map, NativeCallContext};
 
-use super::convert;
+use super::view::Reading;
 use crate::policy::{Context, SlaError};
 
 fn with_context<T>(
@@ -44,15 +44,29 @@ fn seconds(n: i64, unit: i64) -> Result<i64, Box<EvalAltResult>> {
         .ok_or_else(|| format!("{n} × {unit} seconds overflows").into())
 }
 
+/// `x.clock(metric, calendar, minutes)`: the clock of the decision's case (whatever
+/// map `x` is), as a [`Reading`].
+pub(super) fn clock(
+    call: &NativeCallContext,
+    metric: &str,
+    calendar: ImmutableString,
+    minutes: i64,
+) -> Result<Reading, Box<EvalAltResult>> {
+    with_context(call, |ctx| {
+        ctx.clock_named(metric, &calendar, minutes)
+            .map(|c| Reading::new(&c, calendar.clone()))
+    })
+}
+
 pub(super) fn register(engine: &mut rhai::Engine) {
+    // on the case's own views too (`view`); on any map, as before the views
     engine.register_fn(
         "clock",
-        |call: NativeCallContext, _ticket: &mut Map, metric: &str, calendar: &str, minutes: i64| {
-            with_context(&call, |ctx| {
-                ctx.clock_named(metric, calendar, minutes)
-                    .map(|c| convert::clock(&c, calendar))
-            })
-        },
+        |call: NativeCallContext,
+         _ticket: &mut Map,
+         metric: &str,
+         calendar: ImmutableString,
+         minutes: i64| clock(&call, metric, calendar, minutes),
     );
     engine.register_fn(
         "add_business_minutes",

@@ -2,8 +2,12 @@
 //! (one per concurrent caller; a single shared engine does not scale), each with the
 //! bundle's limits, no `eval`, no modules, no clock, and `print`/`debug` silenced.
 
+#[cfg(test)]
 mod convert;
 mod host_fns;
+#[cfg(test)]
+mod tests;
+mod view;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -22,6 +26,8 @@ pub(crate) struct RhaiBackend {
     file: String,
     source: Arc<str>,
     pool: Mutex<Vec<Pooled>>,
+    /// What the case's views need to read the script (`view::Guard`).
+    guard: Arc<view::Guard>,
     /// The stack a decision runs on ([`stack_size`]).
     stack: usize,
 }
@@ -33,7 +39,7 @@ struct Pooled {
     started: Arc<Mutex<Option<Instant>>>,
 }
 
-fn engine(limits: &Limits) -> Pooled {
+fn engine(limits: &Limits, guard: &Arc<view::Guard>) -> Pooled {
     let mut e = rhai::Engine::new();
     e.disable_symbol("eval");
     e.on_print(|_| {});
@@ -61,6 +67,7 @@ fn engine(limits: &Limits) -> Pooled {
         late.then(|| Dynamic::from("timeout"))
     });
     host_fns::register(&mut e);
+    view::register(&mut e, guard);
     Pooled { engine: e, started }
 }
 
@@ -73,7 +80,8 @@ impl RhaiBackend {
                 message: "the script is not UTF-8".into(),
             })?
             .into();
-        let e = engine(&bundle.limits);
+        let guard = view::Guard::new(Arc::clone(&source), &bundle.limits);
+        let e = engine(&bundle.limits, &guard);
         let ast = e.engine.compile(&*source).map_err(|err| {
             let pos = err.position();
             BundleError::Policy {
@@ -115,6 +123,7 @@ impl RhaiBackend {
             file,
             source,
             pool: Mutex::new(vec![e]),
+            guard,
         })
     }
 
@@ -170,7 +179,7 @@ impl RhaiBackend {
 
 /// "unknown field `priorty`; did you mean `priority`?"
 fn unknown_field(name: &str) -> String {
-    let nearest = convert::FIELDS
+    let nearest = view::FIELDS
         .iter()
         .map(|known| (strsim::jaro_winkler(name, known), *known))
         .filter(|(score, _)| *score >= 0.8)
@@ -199,7 +208,12 @@ fn innermost_message(err: &EvalAltResult) -> String {
         EvalAltResult::ErrorInFunctionCall(name, _, inner, _) => {
             format!("in `{name}`: {}", innermost_message(inner))
         }
-        EvalAltResult::ErrorRuntime(value, _) => value.to_string(),
+        // a thrown view reads as the map it stands for
+        EvalAltResult::ErrorRuntime(value, _) => {
+            let mut value = value.clone();
+            view::materialize(&mut value);
+            value.to_string()
+        }
         other => {
             let mut s = other.to_string();
             if let Some(i) = s.rfind(" (line ") {
@@ -244,7 +258,7 @@ impl Backend for RhaiBackend {
             .lock()
             .map(|mut p| p.pop())
             .unwrap_or(None)
-            .unwrap_or_else(|| engine(&self.limits));
+            .unwrap_or_else(|| engine(&self.limits, &self.guard));
         // on a stack of its own, sized from the limits: a script nesting maps as deep as
         // they allow cannot overflow the caller's (a 2 MiB thread, a tokio worker)
         let decided = stacker::maybe_grow(self.stack, self.stack, || {
@@ -264,7 +278,10 @@ impl RhaiBackend {
         case: &Case,
         ctx: &Context,
     ) -> Result<PolicyOutput, DecideError> {
-        let ticket = convert::ticket(case, ctx.timeline()).map_err(DecideError::Input)?;
+        // the case as a view over data converted once (`view`): a field becomes a Rhai
+        // value only when the script reads it
+        let root = view::Root::new(case, Arc::clone(ctx.shared_timeline()), &self.limits)?;
+        let ticket = view::Ticket::new(root);
         let now = ctx.now().as_second();
         if let Ok(mut started) = pooled.started.lock() {
             *started = Some(Instant::now());
@@ -276,7 +293,7 @@ impl RhaiBackend {
             .eval_ast(false)
             .rewind_scope(true)
             .with_tag(ctx.clone());
-        let value = pooled
+        let mut value = pooled
             .engine
             .call_fn_with_options::<Dynamic>(
                 options,
@@ -286,8 +303,13 @@ impl RhaiBackend {
                 (ticket, now),
             )
             .map_err(|e| self.error(&e))?;
-        // the direct route is fast; only a malformed decision pays for the JSON detour
-        // that names the offending path
+        // the direct route is fast (clock readings become deadlines as they are); only
+        // a malformed decision, or one holding the case's views, pays for turning every
+        // view into its map and the JSON detour that names the offending path
+        if let Some(output) = view::fast_output(&mut value) {
+            return Ok(output);
+        }
+        view::materialize(&mut value);
         if value.is_map()
             && let Ok(output) = rhai::serde::from_dynamic::<PolicyOutput>(&value)
         {
