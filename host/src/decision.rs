@@ -273,10 +273,12 @@ impl PolicyOutput {
                 Ok(())
             }
         };
-        let string = |path: String, s: &str| {
+        // the path is written out only for a string that is too long: formatting it for
+        // every string of every decision cost more than the checks
+        let string = |path: &dyn Fn() -> String, s: &str| {
             if s.len() > max_string {
                 Err(LimitExceeded::OutputString {
-                    path,
+                    path: path(),
                     len: s.len(),
                     limit: max_string,
                 })
@@ -288,25 +290,25 @@ impl PolicyOutput {
         items("compensation", self.compensation.len())?;
         items("notes", self.notes.len())?;
         for (i, d) in self.deadlines.iter().enumerate() {
-            string(format!("deadlines[{i}].calendar"), &d.calendar)?;
+            string(&|| format!("deadlines[{i}].calendar"), &d.calendar)?;
         }
         for (i, c) in self.compensation.iter().enumerate() {
-            string(format!("compensation[{i}].reason"), &c.reason)?;
+            string(&|| format!("compensation[{i}].reason"), &c.reason)?;
             if let Some(currency) = &c.currency {
-                string(format!("compensation[{i}].currency"), currency)?;
+                string(&|| format!("compensation[{i}].currency"), currency)?;
             }
         }
         for (i, note) in self.notes.iter().enumerate() {
-            string(format!("notes[{i}]"), note)?;
+            string(&|| format!("notes[{i}]"), note)?;
         }
         if let Some(e) = &self.escalation {
             items("escalation.notify", e.notify.len())?;
-            string("escalation.reason".into(), &e.reason)?;
+            string(&|| "escalation.reason".into(), &e.reason)?;
             if let Some(team) = &e.team {
-                string("escalation.team".into(), team)?;
+                string(&|| "escalation.team".into(), team)?;
             }
             for (i, who) in e.notify.iter().enumerate() {
-                string(format!("escalation.notify[{i}]"), who)?;
+                string(&|| format!("escalation.notify[{i}]"), who)?;
             }
         }
         Ok(())

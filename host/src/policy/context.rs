@@ -160,6 +160,7 @@ impl Context {
     }
 
     /// The timeline, shared: a backend can hand it on without a copy.
+    #[cfg(feature = "rhai")]
     pub(crate) fn shared_timeline(&self) -> &Arc<Timeline> {
         &self.timeline
     }

@@ -19,8 +19,9 @@ mod state;
 
 use wasmtime::Store;
 use wasmtime::Trap;
-use wasmtime::component::{Component, HasSelf, Linker};
+use wasmtime::component::{Component, ComponentExportIndex, HasSelf, Linker, TypedFunc};
 
+use self::bindings::pacto::policy::types as wit;
 pub(crate) use self::runtime::WasmRuntime;
 use self::state::HostState;
 use crate::bundle::{Bundle, BundleError, Limits};
@@ -61,9 +62,17 @@ mod bindings {
     });
 }
 
+/// The `decide` export, typed as `bindgen!` types it.
+type DecideFn<'a> =
+    TypedFunc<(&'a wit::SupportCase, i64), (Result<wit::Decision, wit::PolicyError>,)>;
+
 pub(crate) struct WasmBackend {
     runtime: WasmRuntime,
     pre: bindings::PolicyPre<HostState>,
+    /// Where `decide` is among the component's exports, found once at load; its type
+    /// was checked then too (`PolicyPre::new`), so a decision neither looks it up by
+    /// name nor type-checks it again.
+    decide: ComponentExportIndex,
     limits: Limits,
     /// `memory_mb` in bytes and `timeout_ms` in epoch ticks, worked out at load.
     memory_bytes: usize,
@@ -93,9 +102,13 @@ impl WasmBackend {
                 "the component does not export the `pacto:policy/policy` world: {e:#}"
             ))
         })?;
+        let decide = component
+            .get_export_index(None, "decide")
+            .ok_or_else(|| refuse("the component does not export `decide`".into()))?;
         let backend = WasmBackend {
             runtime: runtime.clone(),
             pre,
+            decide,
             limits: bundle.limits.clone(),
             memory_bytes: usize::try_from(bundle.limits.memory_mb.saturating_mul(1 << 20))
                 .unwrap_or(usize::MAX),
@@ -157,7 +170,7 @@ impl WasmBackend {
             Some(Trap::Interrupt) => LimitExceeded::Timeout(l.timeout_ms).into(),
             Some(Trap::StackOverflow) => LimitExceeded::Stack.into(),
             Some(trap) => {
-                let said = store.data().stderr.text();
+                let said = store.data().stderr();
                 let said = said.trim();
                 DecideError::policy(match said.rfind("panicked at") {
                     Some(i) => format!("the policy panicked: {}", said[i..].trim()),
@@ -202,13 +215,25 @@ impl WasmBackend {
         let now = ctx.now().as_second();
         let _slot = self.runtime.slot();
         let mut store = self.store(Some(ctx.clone()));
-        let policy = self
+        let instance = self
             .pre
+            .instance_pre()
             .instantiate(&mut store)
             .map_err(|e| self.trap(&e, &store))?;
-        match policy.call_decide(&mut store, &ticket, now) {
-            Ok(Ok(decision)) => Ok(convert::decision(decision)),
-            Ok(Err(e)) => Err(convert::policy_error(e)),
+        let decide = instance
+            .get_func(&mut store, self.decide)
+            .ok_or_else(|| DecideError::policy("the component does not export `decide`"))?;
+        // SAFETY: `TypedFunc::new_unchecked` needs `decide` to have this type.
+        // `PolicyPre::new` type-checked the component's `decide` export against the very
+        // types `bindgen!` generated (the ones named here) when the bundle was loaded,
+        // and every instance comes from that one component, so its `decide` has them.
+        // That check is what `get_typed_func` would redo on every decision (a walk of
+        // the whole case type, ≈ 7,000 instructions).
+        #[allow(unsafe_code)]
+        let decide: DecideFn<'_> = unsafe { TypedFunc::new_unchecked(decide) };
+        match decide.call(&mut store, (&ticket, now)) {
+            Ok((Ok(decision),)) => Ok(convert::decision(decision)),
+            Ok((Err(e),)) => Err(convert::policy_error(e)),
             Err(e) => Err(self.trap(&e, &store)),
         }
     }

@@ -18,10 +18,14 @@ use super::output::OutputSink;
 use crate::policy::Context;
 
 pub(super) struct HostState {
-    wasi: WasiCtx,
+    /// Built on the guest's first WASI call: most decisions make none, and building
+    /// one (boxed clocks and generators, seeded from the OS) is a tenth of what the
+    /// host spends on a decision.
+    wasi: Option<WasiCtx>,
     table: ResourceTable,
     pub limiter: Limiter,
-    pub stderr: OutputSink,
+    /// Made with the WASI context: a decision without it wrote nothing.
+    stderr: Option<OutputSink>,
     /// The decision being made, for the `sla` imports.
     ctx: Option<Context>,
 }
@@ -92,32 +96,28 @@ impl HostMonotonicClock for Frozen {
 impl HostState {
     /// A fresh state for one decision (or for the check at load, with no context).
     pub fn new(memory_bytes: usize, ctx: Option<Context>) -> Self {
-        // stdout goes nowhere, boundedly; stderr is kept for a panic's message
-        let stdout = OutputSink::default();
-        let stderr = OutputSink::default();
-        let wasi = WasiCtxBuilder::new()
-            .stdout(stdout.clone())
-            .stderr(stderr.clone())
-            .wall_clock(Frozen)
-            .monotonic_clock(Frozen)
-            .secure_random(SmallRng::seed_from_u64(0))
-            .insecure_random(SmallRng::seed_from_u64(0))
-            .insecure_random_seed(0)
-            .build();
         let limits = StoreLimitsBuilder::new()
             .memory_size(memory_bytes)
             .trap_on_grow_failure(true)
             .build();
         HostState {
-            wasi,
+            wasi: None,
             table: ResourceTable::new(),
             limiter: Limiter {
                 limits,
                 memory_exceeded: false,
             },
-            stderr,
+            stderr: None,
             ctx,
         }
+    }
+
+    /// What the guest wrote to stderr in this decision.
+    pub fn stderr(&self) -> String {
+        self.stderr
+            .as_ref()
+            .map(OutputSink::text)
+            .unwrap_or_default()
     }
 
     /// Runs a host function on this decision's context. At load (`describe`, start-up)
@@ -142,10 +142,25 @@ impl HostState {
     }
 }
 
+/// A WASI context that grants nothing, with fixed clocks and randomness; stdout goes
+/// nowhere, boundedly, and stderr to `stderr`, kept for a panic's message.
+fn wasi(stderr: &OutputSink) -> WasiCtx {
+    WasiCtxBuilder::new()
+        .stdout(OutputSink::default())
+        .stderr(stderr.clone())
+        .wall_clock(Frozen)
+        .monotonic_clock(Frozen)
+        .secure_random(SmallRng::seed_from_u64(0))
+        .insecure_random(SmallRng::seed_from_u64(0))
+        .insecure_random_seed(0)
+        .build()
+}
+
 impl WasiView for HostState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
+        let stderr = self.stderr.get_or_insert_with(OutputSink::default);
         WasiCtxView {
-            ctx: &mut self.wasi,
+            ctx: self.wasi.get_or_insert_with(|| wasi(stderr)),
             table: &mut self.table,
         }
     }
