@@ -399,8 +399,16 @@ fn a_saturated_server_answers_503_with_retry_after() {
                 .0
         })
     };
-    // once the batch holds the one place, a decision is turned away
+    // once the batch holds the one place (it is being decided), a decision is turned
+    // away; asking before then could take the place first and shed the batch itself
     let started = Instant::now();
+    while server.metric("pacto_decisions_total{policy=\"standard\",version=\"1.0.0\"}") < 1.0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the batch never started"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let response = loop {
         let response = server
             .agent
