@@ -400,14 +400,19 @@ fn check_accepts_the_rules_and_points_into_broken_bundles() {
     );
 }
 
+/// `corpus.jsonl` in `dir`: the first `n` lines of the example corpus, then `extra`.
+fn first_cases(dir: &std::path::Path, n: usize, extra: &[&str]) -> std::path::PathBuf {
+    let corpus = dir.join("corpus.jsonl");
+    let good = fs::read_to_string(repo().join("examples/corpus.jsonl")).expect("corpus");
+    let lines: Vec<&str> = good.lines().take(n).chain(extra.iter().copied()).collect();
+    fs::write(&corpus, lines.join("\n")).expect("write");
+    corpus
+}
+
 #[test]
 fn bench_reports_throughput_and_percentiles_and_skips_bad_lines() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let corpus = dir.path().join("corpus.jsonl");
-    let good = fs::read_to_string(repo().join("examples/corpus.jsonl")).expect("corpus");
-    let mut lines: Vec<&str> = good.lines().take(20).collect();
-    lines.push("{\"case\": {\"id\": \"broken\"}}");
-    fs::write(&corpus, lines.join("\n")).expect("write");
+    let corpus = first_cases(dir.path(), 20, &["{\"case\": {\"id\": \"broken\"}}"]);
     let rules = repo().join("rules/standard-rhai");
     let out = pacto(&[
         "bench",
@@ -436,13 +441,7 @@ fn bench_reports_throughput_and_percentiles_and_skips_bad_lines() {
 #[test]
 fn bench_compares_policies_and_thread_counts_side_by_side() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let corpus = dir.path().join("corpus.jsonl");
-    let good = fs::read_to_string(repo().join("examples/corpus.jsonl")).expect("corpus");
-    fs::write(
-        &corpus,
-        good.lines().take(30).collect::<Vec<_>>().join("\n"),
-    )
-    .expect("write");
+    let corpus = first_cases(dir.path(), 30, &[]);
     let wasm = tempfile::tempdir().expect("temp dir");
     let component = std::path::Path::new(test_programs::STANDARD_WASM);
     crate::determinism::standard_bundle(wasm.path(), "standard-wasm", (component, "standard.wasm"));

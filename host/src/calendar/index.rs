@@ -73,6 +73,26 @@ pub(super) struct Scan {
     last_open: i64,
 }
 
+impl Scan {
+    /// A forward search for `start`: see [`Index::forward`].
+    pub(super) fn forward(start: i64) -> Scan {
+        let before = chunk_of(start) as i64 - 1;
+        Scan {
+            last_seen: before,
+            last_open: before,
+        }
+    }
+
+    /// A backward search for `start`: see [`Index::backward`].
+    pub(super) fn backward(start: i64) -> Scan {
+        let after = chunk_of(start - 1) as i64 + 1;
+        Scan {
+            last_seen: after,
+            last_open: after,
+        }
+    }
+}
+
 fn chunk_of(t: i64) -> usize {
     (((t - MIN_SECOND).max(0) / CHUNK) as usize).min(CHUNKS - 1)
 }
@@ -113,24 +133,6 @@ impl Index {
         let c = self.chunk(calendar, chunk_of(t))?;
         let i = c.spans.partition_point(|&(_, b)| b <= t);
         Some(c.spans.get(i).is_some_and(|&(a, _)| a <= t))
-    }
-
-    /// A forward search for `start`: see [`forward`](Self::forward).
-    pub(super) fn scan_forward(start: i64) -> Scan {
-        let before = chunk_of(start) as i64 - 1;
-        Scan {
-            last_seen: before,
-            last_open: before,
-        }
-    }
-
-    /// A backward search for `start`: see [`backward`](Self::backward).
-    pub(super) fn scan_backward(start: i64) -> Scan {
-        let after = chunk_of(start - 1) as i64 + 1;
-        Scan {
-            last_seen: after,
-            last_open: after,
-        }
     }
 
     /// The first instant in `[from, to]` at which `rem` open seconds after `from` have
@@ -368,7 +370,7 @@ impl Calendar {
     pub(super) fn indexed_add(&self, s: i64, mut rem: i64, pauses: &Pauses) -> Option<i64> {
         let spans = pauses.spans();
         let mut i = spans.partition_point(|&(_, pe)| pe <= s);
-        let (mut from, mut scan) = (s, Index::scan_forward(s));
+        let (mut from, mut scan) = (s, Scan::forward(s));
         loop {
             // step over the pause that holds `from`
             while let Some(&(_, pe)) = spans.get(i).filter(|&&(ps, _)| ps <= from) {
@@ -391,7 +393,7 @@ impl Calendar {
     pub(super) fn indexed_sub(&self, s: i64, mut rem: i64, pauses: &Pauses) -> Option<i64> {
         let spans = pauses.spans();
         let mut j = spans.partition_point(|&(ps, _)| ps < s);
-        let (mut from, mut scan) = (s, Index::scan_backward(s));
+        let (mut from, mut scan) = (s, Scan::backward(s));
         loop {
             // step back over the pause that holds the instant before `from`
             while let Some(&(ps, _)) = j
