@@ -37,6 +37,10 @@ pub(crate) struct RhaiBackend {
 struct Pooled {
     engine: rhai::Engine,
     started: Arc<Mutex<Option<Instant>>>,
+    /// The stack its decisions run on ([`stack_size`]), made by its first decision and
+    /// reused by the next ones: address space reserved once, and only the pages a
+    /// decision touched are resident.
+    stack: Option<corosensei::stack::DefaultStack>,
 }
 
 fn engine(limits: &Limits, guard: &Arc<view::Guard>) -> Pooled {
@@ -68,7 +72,11 @@ fn engine(limits: &Limits, guard: &Arc<view::Guard>) -> Pooled {
     });
     host_fns::register(&mut e);
     view::register(&mut e, guard);
-    Pooled { engine: e, started }
+    Pooled {
+        engine: e,
+        started,
+        stack: None,
+    }
 }
 
 impl RhaiBackend {
@@ -253,7 +261,7 @@ fn stack_size(limits: &Limits) -> usize {
 
 impl Backend for RhaiBackend {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<PolicyOutput, DecideError> {
-        let pooled = self
+        let mut pooled = self
             .pool
             .lock()
             .map(|mut p| p.pop())
@@ -261,9 +269,17 @@ impl Backend for RhaiBackend {
             .unwrap_or_else(|| engine(&self.limits, &self.guard));
         // on a stack of its own, sized from the limits: a script nesting maps as deep as
         // they allow cannot overflow the caller's (a 2 MiB thread, a tokio worker)
-        let decided = stacker::maybe_grow(self.stack, self.stack, || {
-            self.decide_on(&pooled, case, ctx)
-        });
+        let mut stack = match pooled.stack.take() {
+            Some(stack) => stack,
+            None => corosensei::stack::DefaultStack::new(self.stack).map_err(|err| {
+                DecideError::policy(format!(
+                    "no stack of {} KiB for a Rhai decision: {err}",
+                    self.stack >> 10
+                ))
+            })?,
+        };
+        let decided = corosensei::on_stack(&mut stack, || self.decide_on(&pooled, case, ctx));
+        pooled.stack = Some(stack);
         if let Ok(mut pool) = self.pool.lock() {
             pool.push(pooled);
         }
