@@ -8,6 +8,8 @@ use std::process::Command;
 /// (package, constant) for each guest.
 const GUESTS: &[(&str, &str)] = &[
     ("standard-wasm-guest", "STANDARD_WASM"),
+    ("warranty-guest", "WARRANTY"),
+    ("satisfaction-recovery-guest", "SATISFACTION_RECOVERY"),
     ("sandbox-guest", "SANDBOX"),
     ("bad-import-guest", "BAD_IMPORT"),
     ("stateful-guest", "STATEFUL"),
@@ -29,6 +31,8 @@ fn main() {
         "wit",
         "guest-sdk",
         "rules/standard-wasm/guest",
+        "rules/warranty/guest",
+        "rules/satisfaction-recovery/guest",
         "test-programs/guests",
     ] {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());

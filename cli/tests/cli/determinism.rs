@@ -87,15 +87,28 @@ pub(crate) fn standard_bundle(dir: &Path, name: &str, entry: (&Path, &str)) {
         )
         .unwrap();
     }
-    let manifest = fs::read_to_string(from.join("policy.toml"))
-        .unwrap()
-        .replace("source = \"guest\"\n", "");
-    fs::write(
-        dir.join("policy.toml"),
-        format!("{manifest}\n[limits]\ntimeout_ms = 600_000\n"),
-    )
-    .unwrap();
+    let manifest = fs::read_to_string(from.join("policy.toml")).unwrap();
+    fs::write(dir.join("policy.toml"), without_wall_clock_cap(&manifest)).unwrap();
     fs::copy(entry.0, dir.join(entry.1)).unwrap();
+}
+
+/// `manifest` without its `source` (a copy has no guest crate beside it) and with
+/// `timeout_ms` at 600 s, in the bundle's own `[limits]` table when it has one.
+fn without_wall_clock_cap(manifest: &str) -> String {
+    let kept: Vec<&str> = manifest
+        .lines()
+        .filter(|line| {
+            let key = line.split('=').next().unwrap_or("").trim();
+            key != "source" && key != "timeout_ms"
+        })
+        .collect();
+    let mut text = kept.join("\n") + "\n";
+    if text.contains("\n[limits]\n") {
+        text = text.replace("\n[limits]\n", "\n[limits]\ntimeout_ms = 600_000\n");
+    } else {
+        text.push_str("\n[limits]\ntimeout_ms = 600_000\n");
+    }
+    text
 }
 
 /// Each output line with `decision.policy.digest` removed: the one field in which the

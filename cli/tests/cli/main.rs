@@ -6,6 +6,7 @@ mod calendar;
 mod corpus;
 mod determinism;
 mod diff;
+mod library;
 mod policy;
 mod replay;
 mod replay_stream;

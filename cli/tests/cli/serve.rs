@@ -477,18 +477,21 @@ fn a_conservative_fallback_answers_a_case_the_policy_fails_on_and_says_so() {
         "fn decide(ticket, now) {\n  if ticket.priority == \"high\" { throw \"high is not handled\" }\n  #{ notes: [\"p\"] }\n}\n",
     )
     .unwrap();
-    let conservative = repo().join("rules/standard-rhai");
+    let conservative = repo().join("rules/fallback");
     let server = Server::start(
         temp.path(),
         &["--fallback", "previous", "--fallback", path(&conservative)],
     );
     let (status, d) = server.json("POST", "/v1/policies/p/decide", Some(&decide_body()));
     assert_eq!(status, 200, "{d}");
-    assert_eq!(d["policy"]["name"], "standard");
+    // the library's conservative bundle decided: deadlines, a person, never money
+    assert_eq!(d["policy"]["name"], "fallback");
     assert!(
         !d["deadlines"].as_array().unwrap().is_empty(),
         "no deadlines: {d}"
     );
+    assert_eq!(d["escalation"]["team"], "duty-manager", "{d}");
+    assert_eq!(d["compensation"], json!([]), "{d}");
     assert_eq!(d["fallback"]["instead_of"]["name"], "p");
     assert_eq!(d["fallback"]["error"]["kind"], "policy");
     assert_eq!(server.metric("pacto_fallbacks_total{policy=\"p\"}"), 1.0);

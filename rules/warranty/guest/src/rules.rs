@@ -1,0 +1,510 @@
+//! The warranty policy's rules: post-sale support (repairs and warranty claims).
+//!
+//! A case is covered, in this order of precedence, by
+//! 1. a known paid service plan (`attributes.service_plan` = `"care-plus"` or
+//!    `"care-basic"`, on a case with an order),
+//! 2. the warranty (`order.warranty_until` on or after the date, in Madrid, on which the
+//!    case was opened),
+//! 3. nothing: best effort, where the resolution clock measures the time to a quote.
+//!
+//! The coverage sets the targets and who hears about a late case. Whatever the
+//! coverage, a product under warranty whose repair is late earns a warranty extension;
+//! a paid plan that ran late earns an apology. No rule pays money.
+//!
+//! Kept apart from the export (`lib.rs`), as `rules/standard-wasm` does, so that native
+//! code can include this file by `#[path]` and run it with `pacto::Policy::from_guest`.
+
+use pacto_guest::{
+    Attribute, ClockStatus, Compensation, CompensationKind, Deadline, Decision, Description,
+    Escalation, Metric, Policy, PolicyError, SupportCase, sla,
+};
+
+/// The warranty policy, v1.
+pub struct Warranty;
+
+impl Policy for Warranty {
+    fn decide(ticket: &SupportCase, _now: i64) -> Result<Decision, PolicyError> {
+        let cover = Cover::of(ticket);
+        let deadlines = sla_clocks(cover.coverage)?;
+        let hits = escalation_hits(cover.coverage, &deadlines);
+        let compensation = if ticket.customer.internal {
+            Vec::new()
+        } else {
+            warranty_extension(&cover, &deadlines)
+                .into_iter()
+                .chain(plan_apology(cover.coverage, &deadlines))
+                .collect()
+        };
+        let mut notes = vec!["warranty v1".to_owned()];
+        notes.extend(cover.notes);
+        Ok(Decision {
+            deadlines,
+            escalation: escalation(&hits),
+            compensation,
+            notes,
+        })
+    }
+
+    fn describe() -> Description {
+        Description::new("warranty", "1.0.0")
+    }
+}
+
+/// The workshop's calendar (Madrid, Monday to Friday, 480 business minutes a day).
+const WORKSHOP: &str = "workshop";
+
+/// The round-the-clock calendar of the care-plus hotline.
+const HOTLINE: &str = "24x7";
+
+/// The attribute that names a paid service plan.
+const PLAN_ATTRIBUTE: &str = "service_plan";
+
+// ---- coverage ----
+
+/// What covers the product a case is about; it sets the targets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Coverage {
+    /// The premium paid plan: a 24x7 hotline and a fast repair.
+    CarePlus,
+    /// The basic paid plan: faster than the warranty, in workshop hours.
+    CareBasic,
+    /// The warranty, no plan: a free repair in five workshop days.
+    Warranty,
+    /// No plan and no warranty (or no order): best effort, a quote in three days.
+    BestEffort,
+}
+
+/// A paid service plan this policy knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Plan {
+    /// `care-plus`, the premium plan.
+    CarePlus,
+    /// `care-basic`, the basic plan.
+    CareBasic,
+}
+
+impl Plan {
+    /// The plan an `attributes.service_plan` names, if it is one this policy knows
+    /// (names are compared exactly).
+    fn named(name: &str) -> Option<Self> {
+        match name {
+            "care-plus" => Some(Self::CarePlus),
+            "care-basic" => Some(Self::CareBasic),
+            _ => None,
+        }
+    }
+
+    /// The plan's name, as in `attributes.service_plan`.
+    fn name(self) -> &'static str {
+        match self {
+            Self::CarePlus => "care-plus",
+            Self::CareBasic => "care-basic",
+        }
+    }
+
+    /// The coverage the plan gives.
+    fn coverage(self) -> Coverage {
+        match self {
+            Self::CarePlus => Coverage::CarePlus,
+            Self::CareBasic => Coverage::CareBasic,
+        }
+    }
+}
+
+impl Coverage {
+    /// The paid plan behind this coverage, or `None` when the customer pays for none.
+    fn plan(self) -> Option<Plan> {
+        match self {
+            Self::CarePlus => Some(Plan::CarePlus),
+            Self::CareBasic => Some(Plan::CareBasic),
+            Self::Warranty | Self::BestEffort => None,
+        }
+    }
+
+    /// The calendar of the first and next response clocks.
+    fn response_calendar(self) -> &'static str {
+        if self == Self::CarePlus {
+            HOTLINE
+        } else {
+            WORKSHOP
+        }
+    }
+
+    /// First and next response target, in business minutes.
+    fn response_minutes(self) -> i64 {
+        match self {
+            Self::CarePlus => 60,
+            Self::CareBasic => 240,
+            Self::Warranty => 480,
+            Self::BestEffort => 960,
+        }
+    }
+
+    /// Resolution target on the workshop calendar, in business minutes: the repair, or
+    /// for best effort the quote.
+    fn resolution_minutes(self) -> i64 {
+        match self {
+            Self::CarePlus => 1440,
+            Self::CareBasic => 1920,
+            Self::Warranty => 2400,
+            Self::BestEffort => 1440,
+        }
+    }
+
+    /// What the resolution clock stands for, in reasons.
+    fn resolution_word(self) -> &'static str {
+        if self == Self::BestEffort {
+            "quote"
+        } else {
+            "repair"
+        }
+    }
+}
+
+/// What `attributes.service_plan` says.
+enum PlanAttribute {
+    /// No such attribute.
+    Absent,
+    /// A plan this policy knows.
+    Known(Plan),
+    /// A text that names no plan this policy knows.
+    Unknown(String),
+    /// A number, a boolean, null, a list or an object: not a plan name.
+    NotText,
+}
+
+impl PlanAttribute {
+    fn of(attributes: &[Attribute]) -> Self {
+        let Some(attribute) = attributes.iter().find(|a| a.key == PLAN_ATTRIBUTE) else {
+            return Self::Absent;
+        };
+        // The value is JSON text: a plan name is a JSON string.
+        match serde_json::from_str::<String>(&attribute.value) {
+            Ok(name) => match Plan::named(&name) {
+                Some(plan) => Self::Known(plan),
+                None => Self::Unknown(name),
+            },
+            Err(_) => Self::NotText,
+        }
+    }
+}
+
+/// The coverage of a case, whether its product is under warranty, and notes saying so.
+struct Cover {
+    coverage: Coverage,
+    under_warranty: bool,
+    notes: Vec<String>,
+}
+
+impl Cover {
+    fn of(ticket: &SupportCase) -> Self {
+        let mut notes = Vec::new();
+        let order = ticket.order.as_ref();
+
+        let warranty_until = order.and_then(|o| o.warranty_until.as_deref());
+        let under_warranty = match warranty_until {
+            None => false,
+            Some(text) => match parse_date(text) {
+                Some(last_day) => last_day >= madrid_date(ticket.opened_at),
+                None => {
+                    notes.push(format!(
+                        "warranty_until `{text}` is not a date: treated as out of warranty"
+                    ));
+                    false
+                }
+            },
+        };
+
+        let plan = match PlanAttribute::of(&ticket.attributes) {
+            PlanAttribute::Absent => None,
+            PlanAttribute::Known(plan) => {
+                if order.is_none() {
+                    notes.push(format!(
+                        "service plan `{}` without an order: treated as no plan",
+                        plan.name()
+                    ));
+                }
+                order.map(|_| plan)
+            }
+            PlanAttribute::Unknown(name) => {
+                notes.push(format!("unknown service plan `{name}`: treated as no plan"));
+                None
+            }
+            PlanAttribute::NotText => {
+                notes.push(format!("{PLAN_ATTRIBUTE} is not a text: ignored"));
+                None
+            }
+        };
+
+        let (coverage, summary) = match (plan, under_warranty, warranty_until) {
+            (Some(plan), true, Some(until)) => (
+                plan.coverage(),
+                format!("coverage: {}, under warranty until {until}", plan.name()),
+            ),
+            (Some(plan), _, _) => (plan.coverage(), format!("coverage: {}", plan.name())),
+            (None, true, Some(until)) => (
+                Coverage::Warranty,
+                format!("coverage: warranty until {until}"),
+            ),
+            (None, _, _) => (
+                Coverage::BestEffort,
+                best_effort_summary(ticket, warranty_until),
+            ),
+        };
+        notes.insert(0, summary);
+        Self {
+            coverage,
+            under_warranty,
+            notes,
+        }
+    }
+}
+
+/// Why a case gets best effort, in a note.
+fn best_effort_summary(ticket: &SupportCase, warranty_until: Option<&str>) -> String {
+    match (&ticket.order, warranty_until) {
+        (None, _) => "coverage: none (best effort), no order".to_owned(),
+        (Some(_), Some(until)) => format!("coverage: none (best effort), warranty ended {until}"),
+        (Some(_), None) => "coverage: none (best effort), no warranty".to_owned(),
+    }
+}
+
+// ---- dates ----
+
+/// A civil date as (year, month, day), ordered as dates are.
+type CivilDate = (i64, i64, i64);
+
+/// `YYYY-MM-DD` (the year may carry a sign and more digits, as the host writes years
+/// outside 0000–9999), or `None`.
+fn parse_date(text: &str) -> Option<CivilDate> {
+    let mut parts = text.rsplitn(3, '-');
+    let day = two_digits(parts.next()?)?;
+    let month = two_digits(parts.next()?)?;
+    let year_text = parts.next()?;
+    let digits = year_text.trim_start_matches(['+', '-']);
+    if digits.len() < 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let year = year_text.parse::<i64>().ok()?;
+    ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some((year, month, day))
+}
+
+/// Exactly two ASCII digits.
+fn two_digits(text: &str) -> Option<i64> {
+    (text.len() == 2 && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
+}
+
+/// The local date in Madrid (the workshop's zone, `Europe/Madrid`) at Unix second
+/// `at`: UTC+1, and UTC+2 from 01:00 UTC on the last Sunday of March to 01:00 UTC on
+/// the last Sunday of October (the EU rule).
+fn madrid_date(at: i64) -> CivilDate {
+    let (year, _, _) = civil_from_days(at.div_euclid(86_400));
+    let summer_starts = last_sunday(year, 3) * 86_400 + 3600;
+    let summer_ends = last_sunday(year, 10) * 86_400 + 3600;
+    let offset = if (summer_starts..summer_ends).contains(&at) {
+        7200
+    } else {
+        3600
+    };
+    civil_from_days((at + offset).div_euclid(86_400))
+}
+
+/// The day number (days since 1970-01-01) of the last Sunday of a 31-day month.
+fn last_sunday(year: i64, month: i64) -> i64 {
+    let last = days_from_civil(year, month, 31);
+    // 1970-01-01 was a Thursday: day 0 is 4 days after a Sunday.
+    last - (last + 4).rem_euclid(7)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month_from_march = (month + 9) % 12;
+    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// The proleptic Gregorian date of a day number (days since 1970-01-01).
+fn civil_from_days(days: i64) -> CivilDate {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+// ---- when ----
+
+/// The clocks, in order: first response, next response (once started), resolution.
+fn sla_clocks(coverage: Coverage) -> Result<Vec<Deadline>, PolicyError> {
+    let calendar = coverage.response_calendar();
+    let response = coverage.response_minutes();
+    let mut clocks = vec![sla::clock(Metric::FirstResponse, calendar, response)?];
+    let next = sla::clock(Metric::NextResponse, calendar, response)?;
+    if next.status != ClockStatus::Inactive {
+        clocks.push(next);
+    }
+    clocks.push(sla::clock(
+        Metric::Resolution,
+        WORKSHOP,
+        coverage.resolution_minutes(),
+    )?);
+    Ok(clocks)
+}
+
+// ---- who ----
+
+/// One escalation rule that fired.
+struct Hit {
+    level: u8,
+    team: &'static str,
+    reason: String,
+    notify: &'static [&'static str],
+}
+
+/// The escalation rules that fire, one per breached clock, in the clocks' order (late
+/// responses, then a late repair or quote).
+fn escalation_hits(coverage: Coverage, clocks: &[Deadline]) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for c in clocks.iter().filter(|c| c.status == ClockStatus::Breached) {
+        let hit = if c.metric == Metric::Resolution {
+            let reason = format!(
+                "{} breached by {} min",
+                coverage.resolution_word(),
+                c.breached_by
+            );
+            match coverage {
+                Coverage::CarePlus => Hit {
+                    level: 3,
+                    team: "care-team",
+                    reason,
+                    notify: &["account-manager"],
+                },
+                Coverage::CareBasic => Hit {
+                    level: 2,
+                    team: "care-team",
+                    reason,
+                    notify: &[],
+                },
+                Coverage::Warranty => Hit {
+                    level: 2,
+                    team: "repairs-lead",
+                    reason,
+                    notify: &[],
+                },
+                Coverage::BestEffort => Hit {
+                    level: 1,
+                    team: "service-desk-lead",
+                    reason,
+                    notify: &[],
+                },
+            }
+        } else {
+            let reason = format!("{} breached by {} min", c.metric, c.breached_by);
+            if coverage == Coverage::CarePlus {
+                Hit {
+                    level: 2,
+                    team: "care-team",
+                    reason,
+                    notify: &[],
+                }
+            } else {
+                Hit {
+                    level: 1,
+                    team: "service-desk-lead",
+                    reason,
+                    notify: &[],
+                }
+            }
+        };
+        hits.push(hit);
+    }
+    hits
+}
+
+/// The highest level wins (the first rule listed on ties); reasons and notify add up.
+fn escalation(hits: &[Hit]) -> Option<Escalation> {
+    let first = hits.first()?;
+    let top = hits
+        .iter()
+        .fold(first, |top, h| if h.level > top.level { h } else { top });
+    let mut notify: Vec<String> = Vec::new();
+    for who in hits.iter().flat_map(|h| h.notify) {
+        if !notify.iter().any(|n| n == who) {
+            notify.push((*who).to_owned());
+        }
+    }
+    Some(Escalation {
+        level: top.level,
+        team: Some(top.team.to_owned()),
+        reason: hits
+            .iter()
+            .map(|h| h.reason.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
+        notify,
+        raise_priority: None,
+    })
+}
+
+// ---- what we owe ----
+
+/// Days of extra warranty for a repair late by `minutes` business minutes: 30, or 60
+/// once it is five workshop days (2400 minutes) late or more.
+fn extension_days(minutes_late: i64) -> i64 {
+    if minutes_late < 2400 { 30 } else { 60 }
+}
+
+/// A product under warranty whose repair is late gets its warranty extended, whatever
+/// the coverage that set the target.
+fn warranty_extension(cover: &Cover, clocks: &[Deadline]) -> Option<Compensation> {
+    if !cover.under_warranty {
+        return None;
+    }
+    let late = clocks
+        .iter()
+        .find(|c| c.metric == Metric::Resolution && c.status == ClockStatus::Breached)?;
+    let days = extension_days(late.breached_by);
+    Some(Compensation {
+        kind: CompensationKind::WarrantyExtension,
+        amount: 0,
+        currency: None,
+        days: Some(days),
+        reason: format!(
+            "warranty extended {days} days: repair late by {} min",
+            late.breached_by
+        ),
+        requires_approval: false,
+    })
+}
+
+/// A paid plan whose service ran late (any clock breached) gets an apology.
+fn plan_apology(coverage: Coverage, clocks: &[Deadline]) -> Option<Compensation> {
+    let plan = coverage.plan()?.name();
+    clocks
+        .iter()
+        .any(|c| c.status == ClockStatus::Breached)
+        .then(|| Compensation {
+            kind: CompensationKind::Apology,
+            amount: 0,
+            currency: None,
+            days: None,
+            reason: format!("apology: {plan} service late"),
+            requires_approval: false,
+        })
+}
