@@ -24,7 +24,7 @@ pub struct Warranty;
 
 impl Policy for Warranty {
     fn decide(ticket: &SupportCase, _now: i64) -> Result<Decision, PolicyError> {
-        let cover = Cover::of(ticket);
+        let cover = Cover::of(ticket)?;
         let deadlines = sla_clocks(cover.coverage)?;
         let hits = escalation_hits(cover.coverage, &deadlines);
         let compensation = if ticket.customer.internal {
@@ -197,16 +197,16 @@ struct Cover {
 }
 
 impl Cover {
-    fn of(ticket: &SupportCase) -> Self {
+    fn of(ticket: &SupportCase) -> Result<Self, PolicyError> {
         let mut notes = Vec::new();
         let order = ticket.order.as_ref();
 
         let warranty_until = order.and_then(|o| o.warranty_until.as_deref());
         let under_warranty = match warranty_until {
             None => false,
-            Some(text) => match parse_date(text) {
-                Some(last_day) => last_day >= madrid_date(ticket.opened_at),
-                None => {
+            Some(text) => match text.parse::<jiff::civil::Date>() {
+                Ok(last_day) => last_day >= madrid_date(ticket.opened_at)?,
+                Err(_) => {
                     notes.push(format!(
                         "warranty_until `{text}` is not a date: treated as out of warranty"
                     ));
@@ -252,11 +252,11 @@ impl Cover {
             ),
         };
         notes.insert(0, summary);
-        Self {
+        Ok(Self {
             coverage,
             under_warranty,
             notes,
-        }
+        })
     }
 }
 
@@ -271,81 +271,16 @@ fn best_effort_summary(ticket: &SupportCase, warranty_until: Option<&str>) -> St
 
 // ---- dates ----
 
-/// A civil date as (year, month, day), ordered as dates are.
-type CivilDate = (i64, i64, i64);
+/// The workshop's zone, compiled in from jiff's copy of the tz database (no parsing at
+/// run time): a warranty's last day is a date in Madrid.
+static MADRID: jiff::tz::TimeZone = jiff::tz::get!("Europe/Madrid");
 
-/// `YYYY-MM-DD` (the year may carry a sign and more digits, as the host writes years
-/// outside 0000–9999), or `None`.
-fn parse_date(text: &str) -> Option<CivilDate> {
-    let mut parts = text.rsplitn(3, '-');
-    let day = two_digits(parts.next()?)?;
-    let month = two_digits(parts.next()?)?;
-    let year_text = parts.next()?;
-    let digits = year_text.trim_start_matches(['+', '-']);
-    if digits.len() < 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let year = year_text.parse::<i64>().ok()?;
-    ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some((year, month, day))
-}
-
-/// Exactly two ASCII digits.
-fn two_digits(text: &str) -> Option<i64> {
-    (text.len() == 2 && text.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| text.parse().ok())
-        .flatten()
-}
-
-/// The local date in Madrid (the workshop's zone, `Europe/Madrid`) at Unix second
-/// `at`: UTC+1, and UTC+2 from 01:00 UTC on the last Sunday of March to 01:00 UTC on
-/// the last Sunday of October (the EU rule).
-fn madrid_date(at: i64) -> CivilDate {
-    let (year, _, _) = civil_from_days(at.div_euclid(86_400));
-    let summer_starts = last_sunday(year, 3) * 86_400 + 3600;
-    let summer_ends = last_sunday(year, 10) * 86_400 + 3600;
-    let offset = if (summer_starts..summer_ends).contains(&at) {
-        7200
-    } else {
-        3600
-    };
-    civil_from_days((at + offset).div_euclid(86_400))
-}
-
-/// The day number (days since 1970-01-01) of the last Sunday of a 31-day month.
-fn last_sunday(year: i64, month: i64) -> i64 {
-    let last = days_from_civil(year, month, 31);
-    // 1970-01-01 was a Thursday: day 0 is 4 days after a Sunday.
-    last - (last + 4).rem_euclid(7)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month_from_march = (month + 9) % 12;
-    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-/// The proleptic Gregorian date of a day number (days since 1970-01-01).
-fn civil_from_days(days: i64) -> CivilDate {
-    let days = days + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+/// The date in Madrid at Unix second `at`. The host hands a policy only instants its
+/// calendars support (1900–2199), all inside jiff's range; one outside it is an error.
+fn madrid_date(at: i64) -> Result<jiff::civil::Date, PolicyError> {
+    let instant = jiff::Timestamp::from_second(at)
+        .map_err(|e| PolicyError::new(format!("opened_at {at}: {e}")))?;
+    Ok(MADRID.to_datetime(instant).date())
 }
 
 // ---- when ----
