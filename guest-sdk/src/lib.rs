@@ -113,6 +113,9 @@ pub mod bindings {
 
 use std::fmt;
 
+mod escalation;
+pub use escalation::Fired;
+
 pub use bindings::pacto::policy::types::{
     Attribute, Channel, ClockStatus, Compensation, CompensationKind, Customer, Deadline, Decision,
     Description, Escalation, Event, EventKind, Interval, Kind, Metric, NoOpenTime, Order,

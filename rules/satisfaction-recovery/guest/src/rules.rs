@@ -17,7 +17,7 @@
 
 use pacto_guest::{
     ClockStatus, Compensation, CompensationKind, Deadline, Decision, Description, Escalation,
-    EventKind, Metric, Policy, PolicyError, Priority, Rating, SupportCase, sla,
+    EventKind, Fired, Metric, Policy, PolicyError, Priority, Rating, SupportCase, sla,
 };
 
 /// The satisfaction-recovery policy, v1.
@@ -45,7 +45,7 @@ impl Policy for SatisfactionRecovery {
         }
         Ok(Decision {
             deadlines,
-            escalation: escalation(&hits),
+            escalation: Escalation::of(&hits),
             compensation,
             notes,
         })
@@ -148,27 +148,29 @@ impl Recovery {
     /// The escalation while no recovery contact has been made: level 2 to customer
     /// success, level 3 with the support manager once the contact is overdue; the
     /// account manager hears of gold and platinum customers.
-    fn hit(&self, tier: &str, now: i64) -> Option<Hit> {
+    fn hit(&self, tier: &str, now: i64) -> Option<Fired<'static>> {
         if self.contacted_at.is_some() {
             return None;
         }
         let overdue = now > self.due;
-        let mut notify: Vec<&'static str> = Vec::new();
-        if matches!(tier, "gold" | "platinum") {
-            notify.push("account-manager");
-        }
+        let valued = matches!(tier, "gold" | "platinum");
+        let notify: &'static [&'static str] = match (valued, overdue) {
+            (true, true) => &["account-manager", "support-manager"],
+            (true, false) => &["account-manager"],
+            (false, true) => &["support-manager"],
+            (false, false) => &[],
+        };
         let rating = format!("satisfaction {}/{}", self.rating.score, self.rating.scale);
         let due = utc_text(self.due);
         Some(if overdue {
-            notify.push("support-manager");
-            Hit {
+            Fired {
                 level: 3,
                 team: "customer-success",
                 reason: format!("{rating}: recovery contact overdue since {due}"),
                 notify,
             }
         } else {
-            Hit {
+            Fired {
                 level: 2,
                 team: "customer-success",
                 reason: format!("{rating}: recovery contact due by {due}"),
@@ -195,106 +197,47 @@ impl Recovery {
 
 // ---- who ----
 
-/// One escalation rule that fired.
-struct Hit {
-    level: u8,
-    team: &'static str,
-    reason: String,
-    notify: Vec<&'static str>,
-}
-
 /// The breach and reopening rules that fire, in the README's order (the poor-rating
 /// rule comes last, from [`Recovery::hit`]).
-fn escalation_hits(ticket: &SupportCase, clocks: &[Deadline]) -> Vec<Hit> {
-    let mut hits: Vec<Hit> = clocks
+fn escalation_hits(ticket: &SupportCase, clocks: &[Deadline]) -> Vec<Fired<'static>> {
+    let mut hits: Vec<Fired<'static>> = clocks
         .iter()
         .filter(|c| c.status == ClockStatus::Breached)
-        .map(|c| Hit {
+        .map(|c| Fired {
             level: 2,
             team: "tier2",
             reason: format!("{} breached by {} min", c.metric, c.breached_by),
-            notify: Vec::new(),
+            notify: &[],
         })
         .collect();
     match ticket.timeline.reopen_count {
         0 => {}
-        1 => hits.push(Hit {
+        1 => hits.push(Fired {
             level: 1,
             team: "team-lead",
             reason: "reopened once".to_owned(),
-            notify: Vec::new(),
+            notify: &[],
         }),
-        2 => hits.push(Hit {
+        2 => hits.push(Fired {
             level: 2,
             team: "quality",
             reason: "reopened 2 times".to_owned(),
-            notify: Vec::new(),
+            notify: &[],
         }),
-        n => hits.push(Hit {
+        n => hits.push(Fired {
             level: 3,
             team: "quality",
             reason: format!("reopened {n} times"),
-            notify: vec!["support-manager"],
+            notify: &["support-manager"],
         }),
     }
     hits
 }
 
-/// The highest level wins (the first rule listed on ties); reasons and notify add up.
-fn escalation(hits: &[Hit]) -> Option<Escalation> {
-    let first = hits.first()?;
-    let top = hits
-        .iter()
-        .fold(first, |top, h| if h.level > top.level { h } else { top });
-    let mut notify: Vec<String> = Vec::new();
-    for who in hits.iter().flat_map(|h| &h.notify) {
-        if !notify.iter().any(|n| n == who) {
-            notify.push((*who).to_owned());
-        }
-    }
-    Some(Escalation {
-        level: top.level,
-        team: Some(top.team.to_owned()),
-        reason: hits
-            .iter()
-            .map(|h| h.reason.as_str())
-            .collect::<Vec<_>>()
-            .join("; "),
-        notify,
-        raise_priority: None,
-    })
-}
-
 // ---- time as text ----
 
-/// Unix second `at` as RFC 3339 text in UTC (`2026-03-06T15:00:00Z`).
+/// Unix second `at` as RFC 3339 text in UTC (`2026-03-06T15:00:00Z`), by jiff. The
+/// host hands a policy only instants inside jiff's range; the bare number otherwise.
 fn utc_text(at: i64) -> String {
-    let (year, month, day) = civil_from_days(at.div_euclid(86_400));
-    let second = at.rem_euclid(86_400);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        second / 3600,
-        second / 60 % 60,
-        second % 60
-    )
-}
-
-/// The proleptic Gregorian date (year, month, day) of a day number (days since
-/// 1970-01-01), by Howard Hinnant's algorithm.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let days = days + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    jiff::Timestamp::from_second(at).map_or_else(|_| at.to_string(), |t| t.to_string())
 }

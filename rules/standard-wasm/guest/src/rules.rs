@@ -4,7 +4,7 @@
 
 use pacto_guest::{
     Channel, ClockStatus, Compensation, CompensationKind, Deadline, Decision, Description,
-    Escalation, Kind, Metric, Policy, PolicyError, Priority, SupportCase, sla,
+    Escalation, Fired, Kind, Metric, Policy, PolicyError, Priority, SupportCase, sla,
 };
 
 /// The standard policy, v1.
@@ -105,22 +105,14 @@ fn sla_clocks(ticket: &SupportCase) -> Result<Vec<Deadline>, PolicyError> {
 
 // ---- who ----
 
-/// One escalation rule that fired.
-struct Hit {
-    level: u8,
-    team: &'static str,
-    reason: String,
-    notify: &'static [&'static str],
-}
-
-fn escalation_hits(ticket: &SupportCase, clocks: &[Deadline]) -> Vec<Hit> {
+fn escalation_hits(ticket: &SupportCase, clocks: &[Deadline]) -> Vec<Fired<'static>> {
     let tier = ticket.customer.tier.as_str();
     let mut hits = Vec::new();
     // Running clocks that have used 80% or more of their target.
     for c in clocks {
         let running = matches!(c.status, ClockStatus::Pending | ClockStatus::Paused);
         if running && c.target > 0 && (c.target - c.remaining) * 10 >= c.target * 8 {
-            hits.push(Hit {
+            hits.push(Fired {
                 level: 1,
                 team: "tier1-lead",
                 reason: format!("{} at 80% of target", c.metric),
@@ -132,14 +124,14 @@ fn escalation_hits(ticket: &SupportCase, clocks: &[Deadline]) -> Vec<Hit> {
     for c in clocks.iter().filter(|c| c.status == ClockStatus::Breached) {
         let reason = format!("{} breached by {} min", c.metric, c.breached_by);
         if tier == "platinum" && c.metric == Metric::Resolution {
-            hits.push(Hit {
+            hits.push(Fired {
                 level: 3,
                 team: "escalations",
                 reason,
                 notify: &["account-manager"],
             });
         } else {
-            hits.push(Hit {
+            hits.push(Fired {
                 level: 2,
                 team: "tier2",
                 reason,
@@ -149,7 +141,7 @@ fn escalation_hits(ticket: &SupportCase, clocks: &[Deadline]) -> Vec<Hit> {
     }
     let reopened = ticket.timeline.reopen_count;
     if reopened >= 2 {
-        hits.push(Hit {
+        hits.push(Fired {
             level: 2,
             team: "quality",
             reason: format!("reopened {reopened} times"),
@@ -165,7 +157,7 @@ fn escalation_hits(ticket: &SupportCase, clocks: &[Deadline]) -> Vec<Hit> {
         } else {
             &[]
         };
-        hits.push(Hit {
+        hits.push(Fired {
             level: 2,
             team: "customer-success",
             reason: format!("satisfaction {}/{}", rating.score, rating.scale),
@@ -175,30 +167,14 @@ fn escalation_hits(ticket: &SupportCase, clocks: &[Deadline]) -> Vec<Hit> {
     hits
 }
 
-/// The highest level wins (the first rule listed on ties); reasons and notify add up.
-fn escalation(hits: &[Hit], priority: Priority) -> Option<Escalation> {
-    let first = hits.first()?;
-    let top = hits
-        .iter()
-        .fold(first, |top, h| if h.level > top.level { h } else { top });
-    let mut notify: Vec<String> = Vec::new();
-    for who in hits.iter().flat_map(|h| h.notify) {
-        if !notify.iter().any(|n| n == who) {
-            notify.push((*who).to_owned());
-        }
+/// The rules' escalation (the highest level wins, see [`Escalation::of`]); at level 2
+/// or more a low or normal case is also raised to high.
+fn escalation(hits: &[Fired], priority: Priority) -> Option<Escalation> {
+    let mut e = Escalation::of(hits)?;
+    if e.level >= 2 && matches!(priority, Priority::Low | Priority::Normal) {
+        e.raise_priority = Some(Priority::High);
     }
-    let raise = top.level >= 2 && matches!(priority, Priority::Low | Priority::Normal);
-    Some(Escalation {
-        level: top.level,
-        team: Some(top.team.to_owned()),
-        reason: hits
-            .iter()
-            .map(|h| h.reason.as_str())
-            .collect::<Vec<_>>()
-            .join("; "),
-        notify,
-        raise_priority: raise.then_some(Priority::High),
-    })
+    Some(e)
 }
 
 // ---- what we owe ----

@@ -16,7 +16,7 @@
 
 use pacto_guest::{
     Attribute, ClockStatus, Compensation, CompensationKind, Deadline, Decision, Description,
-    Escalation, Metric, Policy, PolicyError, SupportCase, sla,
+    Escalation, Fired, Metric, Policy, PolicyError, SupportCase, sla,
 };
 
 /// The warranty policy, v1.
@@ -39,7 +39,7 @@ impl Policy for Warranty {
         notes.extend(cover.notes);
         Ok(Decision {
             deadlines,
-            escalation: escalation(&hits),
+            escalation: Escalation::of(&hits),
             compensation,
             notes,
         })
@@ -304,17 +304,9 @@ fn sla_clocks(coverage: Coverage) -> Result<Vec<Deadline>, PolicyError> {
 
 // ---- who ----
 
-/// One escalation rule that fired.
-struct Hit {
-    level: u8,
-    team: &'static str,
-    reason: String,
-    notify: &'static [&'static str],
-}
-
 /// The escalation rules that fire, one per breached clock, in the clocks' order (late
 /// responses, then a late repair or quote).
-fn escalation_hits(coverage: Coverage, clocks: &[Deadline]) -> Vec<Hit> {
+fn escalation_hits(coverage: Coverage, clocks: &[Deadline]) -> Vec<Fired<'static>> {
     let mut hits = Vec::new();
     for c in clocks.iter().filter(|c| c.status == ClockStatus::Breached) {
         let hit = if c.metric == Metric::Resolution {
@@ -324,25 +316,25 @@ fn escalation_hits(coverage: Coverage, clocks: &[Deadline]) -> Vec<Hit> {
                 c.breached_by
             );
             match coverage {
-                Coverage::CarePlus => Hit {
+                Coverage::CarePlus => Fired {
                     level: 3,
                     team: "care-team",
                     reason,
                     notify: &["account-manager"],
                 },
-                Coverage::CareBasic => Hit {
+                Coverage::CareBasic => Fired {
                     level: 2,
                     team: "care-team",
                     reason,
                     notify: &[],
                 },
-                Coverage::Warranty => Hit {
+                Coverage::Warranty => Fired {
                     level: 2,
                     team: "repairs-lead",
                     reason,
                     notify: &[],
                 },
-                Coverage::BestEffort => Hit {
+                Coverage::BestEffort => Fired {
                     level: 1,
                     team: "service-desk-lead",
                     reason,
@@ -352,14 +344,14 @@ fn escalation_hits(coverage: Coverage, clocks: &[Deadline]) -> Vec<Hit> {
         } else {
             let reason = format!("{} breached by {} min", c.metric, c.breached_by);
             if coverage == Coverage::CarePlus {
-                Hit {
+                Fired {
                     level: 2,
                     team: "care-team",
                     reason,
                     notify: &[],
                 }
             } else {
-                Hit {
+                Fired {
                     level: 1,
                     team: "service-desk-lead",
                     reason,
@@ -370,31 +362,6 @@ fn escalation_hits(coverage: Coverage, clocks: &[Deadline]) -> Vec<Hit> {
         hits.push(hit);
     }
     hits
-}
-
-/// The highest level wins (the first rule listed on ties); reasons and notify add up.
-fn escalation(hits: &[Hit]) -> Option<Escalation> {
-    let first = hits.first()?;
-    let top = hits
-        .iter()
-        .fold(first, |top, h| if h.level > top.level { h } else { top });
-    let mut notify: Vec<String> = Vec::new();
-    for who in hits.iter().flat_map(|h| h.notify) {
-        if !notify.iter().any(|n| n == who) {
-            notify.push((*who).to_owned());
-        }
-    }
-    Some(Escalation {
-        level: top.level,
-        team: Some(top.team.to_owned()),
-        reason: hits
-            .iter()
-            .map(|h| h.reason.as_str())
-            .collect::<Vec<_>>()
-            .join("; "),
-        notify,
-        raise_priority: None,
-    })
 }
 
 // ---- what we owe ----
