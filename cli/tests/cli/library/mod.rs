@@ -164,11 +164,26 @@ fn the_library_holds_its_bundles_and_the_index_names_each() {
     assert_eq!(found, expected, "rules/ and LIBRARY differ");
     let index = fs::read_to_string(repo().join("rules/README.md")).unwrap();
     for name in LIBRARY {
-        assert!(
-            index.contains(&format!("]({name}/")) || index.contains(&format!("]({name})")),
-            "rules/README.md links no {name}"
+        // the bundle's row: `| [name](name/README.md) | … | fixtures |`
+        let row = index
+            .lines()
+            .find(|line| line.starts_with(&format!("| [{name}]({name}/")))
+            .unwrap_or_else(|| panic!("rules/README.md has no row for {name}"));
+        let count = row.trim_end_matches('|').rsplit('|').next().unwrap().trim();
+        assert_eq!(
+            count,
+            fixture_count(name).to_string(),
+            "rules/README.md: the fixtures of {name}"
         );
     }
+}
+
+/// The number of fixtures in `rules/<name>/fixtures`.
+fn fixture_count(name: &str) -> usize {
+    fs::read_dir(repo().join("rules").join(name).join("fixtures"))
+        .unwrap()
+        .filter(|f| f.as_ref().unwrap().path().extension() == Some("json".as_ref()))
+        .count()
 }
 
 #[test]
@@ -178,10 +193,7 @@ fn every_bundle_has_a_readme_and_twenty_fixtures_and_passes_them() {
         let readme = fs::read_to_string(from.join("README.md"))
             .unwrap_or_else(|e| panic!("rules/{name}/README.md: {e}"));
         assert!(readme.len() > 1500, "rules/{name}/README.md is too thin");
-        let fixtures = fs::read_dir(from.join("fixtures"))
-            .unwrap()
-            .filter(|f| f.as_ref().unwrap().path().extension() == Some("json".as_ref()))
-            .count();
+        let fixtures = fixture_count(&name);
         assert!(fixtures >= 20, "rules/{name} has {fixtures} fixtures");
 
         let bundle = runnable(&name);
