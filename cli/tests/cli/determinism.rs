@@ -93,22 +93,18 @@ pub(crate) fn standard_bundle(dir: &Path, name: &str, entry: (&Path, &str)) {
 }
 
 /// `manifest` without its `source` (a copy has no guest crate beside it) and with
-/// `timeout_ms` at 600 s, in the bundle's own `[limits]` table when it has one.
+/// `limits.timeout_ms` at 600 s, the bundle's other limits kept.
 fn without_wall_clock_cap(manifest: &str) -> String {
-    let kept: Vec<&str> = manifest
-        .lines()
-        .filter(|line| {
-            let key = line.split('=').next().unwrap_or("").trim();
-            key != "source" && key != "timeout_ms"
-        })
-        .collect();
-    let mut text = kept.join("\n") + "\n";
-    if text.contains("\n[limits]\n") {
-        text = text.replace("\n[limits]\n", "\n[limits]\ntimeout_ms = 600_000\n");
-    } else {
-        text.push_str("\n[limits]\ntimeout_ms = 600_000\n");
-    }
-    text
+    let mut table: toml::Table = manifest.parse().unwrap();
+    table.remove("source");
+    let limits = table
+        .entry("limits")
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+    limits
+        .as_table_mut()
+        .unwrap()
+        .insert("timeout_ms".into(), toml::Value::Integer(600_000));
+    table.to_string()
 }
 
 /// Each output line with `decision.policy.digest` removed: the one field in which the

@@ -20,7 +20,8 @@ fn targets(priority: &str) -> (i64, i64) {
 fn every_case_gets_deadlines_and_a_person_and_never_money() {
     let bundle = runnable("fallback");
     let mut breached = 0;
-    for (case, decision) in replayed(bundle.path(), 3000, 5) {
+    for (line, decision) in replayed(bundle.path(), 3000, 5) {
+        let case = &line["case"];
         let id = &case["id"];
         assert_eq!(decision["policy"]["name"], "fallback");
         assert_eq!(decision["compensation"], serde_json::json!([]), "{id}");

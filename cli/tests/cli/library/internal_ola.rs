@@ -10,7 +10,8 @@ fn colleagues_are_never_paid_and_reach_the_owning_teams_lead() {
     let bundle = runnable("internal-ola");
     let (mut colleagues, mut escalated, mut breached) = (0, 0, 0);
     for seed in [5, 19] {
-        for (case, decision) in replayed(bundle.path(), 3000, seed) {
+        for (line, decision) in replayed(bundle.path(), 3000, seed) {
+            let case = &line["case"];
             let id = &case["id"];
             assert_eq!(decision["compensation"], serde_json::json!([]), "{id}");
             let calendar = if case["priority"] == "urgent" {

@@ -14,6 +14,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use pacto::bundle::{Bundle, EngineKind};
 use serde_json::Value;
 
 use crate::determinism::standard_bundle;
@@ -40,17 +41,6 @@ fn bundles() -> BTreeSet<String> {
         .collect()
 }
 
-/// The value of `key = "…"` at the top of `rules/<name>/policy.toml`.
-fn manifest_value(name: &str, key: &str) -> String {
-    let text = fs::read_to_string(repo().join("rules").join(name).join("policy.toml")).unwrap();
-    text.lines()
-        .find_map(|line| {
-            let (k, v) = line.split_once('=')?;
-            (k.trim() == key).then(|| v.trim().trim_matches('"').to_owned())
-        })
-        .unwrap_or_else(|| panic!("rules/{name}/policy.toml has no `{key}`"))
-}
-
 /// The component the test build compiled from the guest crate of `rules/<name>`.
 fn component(name: &str) -> &'static str {
     match name {
@@ -71,12 +61,14 @@ fn component(name: &str) -> &'static str {
 pub(crate) fn runnable(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let from = repo().join("rules").join(name);
-    let entry = manifest_value(name, "entry");
-    let source = match manifest_value(name, "engine").as_str() {
-        "wasm" => PathBuf::from(component(name)),
-        _ => from.join(&entry),
+    // a fresh checkout has no Wasm component yet: the entry need not exist
+    let bundle = Bundle::load_with(&from, false).unwrap();
+    let entry = bundle.entry.file_name().unwrap().to_str().unwrap();
+    let source = match bundle.engine {
+        EngineKind::Wasm => PathBuf::from(component(name)),
+        EngineKind::Rhai => bundle.entry.clone(),
     };
-    standard_bundle(dir.path(), name, (&source, &entry));
+    standard_bundle(dir.path(), name, (&source, entry));
     fs::create_dir_all(dir.path().join("fixtures")).unwrap();
     for fixture in fs::read_dir(from.join("fixtures")).unwrap() {
         let fixture = fixture.unwrap();
@@ -89,8 +81,8 @@ pub(crate) fn runnable(name: &str) -> tempfile::TempDir {
     dir
 }
 
-/// Each case of `pacto sample --cases <cases> --seed <seed>` with the decision
-/// `bundle` made for it; no line may be an error.
+/// Each line (`{"case", "now"}`) of `pacto sample --cases <cases> --seed <seed>` with
+/// the decision `bundle` made for it; no line may be an error.
 pub(crate) fn replayed(bundle: &Path, cases: u32, seed: u32) -> Vec<(Value, Value)> {
     replayed_edited(bundle, cases, seed, |_| ())
 }
@@ -147,7 +139,7 @@ pub(crate) fn replayed_edited(
         .map(|(line, out)| {
             assert_eq!(line["case"]["id"], out["id"]);
             assert!(out.get("error").is_none(), "{out}");
-            (line["case"].clone(), out["decision"].clone())
+            (line, out["decision"].clone())
         })
         .collect()
 }

@@ -38,21 +38,9 @@ fn only_a_poor_rating_changes_the_decision_and_never_its_deadlines() {
     // ratings read poor, and ratings read satisfied or delighted
     let (mut poor, mut fine) = (0, 0);
     // the corpus lines carry `now`, so removing a rating leaves `now` where it was
-    let nows: Vec<jiff::Timestamp> = {
-        let out = crate::pacto(&["sample", "--cases", "3000", "--seed", "5"]);
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| {
-                serde_json::from_str::<Value>(l).unwrap()["now"]
-                    .as_str()
-                    .unwrap()
-                    .parse()
-                    .unwrap()
-            })
-            .collect()
-    };
-    for (((case, with), (_, without)), now) in rated.iter().zip(&unrated).zip(nows) {
+    for ((line, with), (_, without)) in rated.iter().zip(&unrated) {
+        let case = &line["case"];
+        let now: jiff::Timestamp = line["now"].as_str().unwrap().parse().unwrap();
         let id = &case["id"];
         assert_eq!(with["deadlines"], without["deadlines"], "{id}");
         for c in with["compensation"].as_array().unwrap() {

@@ -44,9 +44,10 @@ fn coverage_sets_the_targets_and_only_warranty_time_is_given_away() {
     let bundle = runnable("warranty");
     let mut seen = std::collections::BTreeMap::new();
     let (mut extensions, mut apologies) = (0, 0);
-    for (case, decision) in replayed_edited(bundle.path(), 6000, 5, with_plans) {
+    for (line, decision) in replayed_edited(bundle.path(), 6000, 5, with_plans) {
+        let case = &line["case"];
         let id = &case["id"];
-        let (plan, under) = coverage(&case);
+        let (plan, under) = coverage(case);
         *seen.entry(plan).or_insert(0) += 1;
         let (response, repair) = match plan {
             "care-plus" => (("24x7", 60), 1440),
