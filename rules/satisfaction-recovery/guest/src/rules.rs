@@ -33,10 +33,10 @@ impl Policy for SatisfactionRecovery {
         if let Some(recovery) = &recovery {
             notes.push(format!(
                 "recovery contact due by {}",
-                utc_text(recovery.due)
+                local_text(recovery.due)
             ));
             if let Some(at) = recovery.contacted_at {
-                notes.push(format!("recovery contact made {}", utc_text(at)));
+                notes.push(format!("recovery contact made {}", local_text(at)));
             }
             hits.extend(recovery.hit(&ticket.customer.tier, now));
             if !ticket.customer.internal {
@@ -161,7 +161,7 @@ impl Recovery {
             (false, false) => &[],
         };
         let rating = format!("satisfaction {}/{}", self.rating.score, self.rating.scale);
-        let due = utc_text(self.due);
+        let due = local_text(self.due);
         Some(if overdue {
             Fired {
                 level: 3,
@@ -236,8 +236,15 @@ fn escalation_hits(ticket: &SupportCase, clocks: &[Deadline]) -> Vec<Fired<'stat
 
 // ---- time as text ----
 
-/// Unix second `at` as RFC 3339 text in UTC (`2026-03-06T15:00:00Z`), by jiff. The
-/// host hands a policy only instants inside jiff's range; the bare number otherwise.
-fn utc_text(at: i64) -> String {
-    jiff::Timestamp::from_second(at).map_or_else(|_| at.to_string(), |t| t.to_string())
+/// The calendar's zone, compiled in from jiff's copy of the tz database: times in notes
+/// and reasons are written with its offset, as the host writes every output timestamp.
+static MADRID: jiff::tz::TimeZone = jiff::tz::get!("Europe/Madrid");
+
+/// Unix second `at` as RFC 3339 text in Madrid's offset (`2026-03-06T16:00:00+01:00`).
+/// The host hands a policy only instants inside jiff's range; the bare number otherwise.
+fn local_text(at: i64) -> String {
+    jiff::Timestamp::from_second(at).map_or_else(
+        |_| at.to_string(),
+        |t| t.display_with_offset(MADRID.to_offset(t)).to_string(),
+    )
 }
