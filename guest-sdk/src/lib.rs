@@ -229,6 +229,27 @@ pub mod sla {
         })
     }
 
+    /// The three clocks a decision lists, in the contract's order: first response and
+    /// next response on `response` (calendar, business minutes; next response only
+    /// once it has started, that is unless it is inactive), then resolution on
+    /// `resolution`.
+    ///
+    /// # Errors
+    ///
+    /// [`SlaError`] as for [`clock`].
+    pub fn clocks(
+        response: (&str, i64),
+        resolution: (&str, i64),
+    ) -> Result<Vec<Deadline>, SlaError> {
+        let mut clocks = vec![clock(Metric::FirstResponse, response.0, response.1)?];
+        let next = clock(Metric::NextResponse, response.0, response.1)?;
+        if next.status != crate::ClockStatus::Inactive {
+            clocks.push(next);
+        }
+        clocks.push(clock(Metric::Resolution, resolution.0, resolution.1)?);
+        Ok(clocks)
+    }
+
     /// `start` moved forward by `minutes` business minutes on `calendar`; negative
     /// minutes count backwards. A start outside hours begins at the next opening.
     ///

@@ -17,7 +17,7 @@
 
 use pacto_guest::{
     ClockStatus, Compensation, CompensationKind, Deadline, Decision, Description, Escalation,
-    EventKind, Fired, Metric, Policy, PolicyError, Priority, Rating, SupportCase, sla,
+    EventKind, Fired, Policy, PolicyError, Priority, Rating, SupportCase, sla,
 };
 
 /// The satisfaction-recovery policy, v1.
@@ -86,18 +86,10 @@ fn resolution_minutes(priority: Priority) -> i64 {
 
 /// The clocks, in order: first response, next response (once started), resolution.
 fn sla_clocks(priority: Priority) -> Result<Vec<Deadline>, PolicyError> {
-    let response = response_minutes(priority);
-    let mut clocks = vec![sla::clock(Metric::FirstResponse, CALENDAR, response)?];
-    let next = sla::clock(Metric::NextResponse, CALENDAR, response)?;
-    if next.status != ClockStatus::Inactive {
-        clocks.push(next);
-    }
-    clocks.push(sla::clock(
-        Metric::Resolution,
-        CALENDAR,
-        resolution_minutes(priority),
-    )?);
-    Ok(clocks)
+    Ok(sla::clocks(
+        (CALENDAR, response_minutes(priority)),
+        (CALENDAR, resolution_minutes(priority)),
+    )?)
 }
 
 // ---- satisfaction ----

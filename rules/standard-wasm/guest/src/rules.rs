@@ -89,18 +89,10 @@ fn resolution_target(ticket: &SupportCase) -> i64 {
 /// The clocks, in order; next_response only once it has started.
 fn sla_clocks(ticket: &SupportCase) -> Result<Vec<Deadline>, PolicyError> {
     let calendar = calendar_for(ticket.priority);
-    let response = response_target(ticket);
-    let mut clocks = vec![sla::clock(Metric::FirstResponse, calendar, response)?];
-    let next = sla::clock(Metric::NextResponse, calendar, response)?;
-    if next.status != ClockStatus::Inactive {
-        clocks.push(next);
-    }
-    clocks.push(sla::clock(
-        Metric::Resolution,
-        calendar,
-        resolution_target(ticket),
-    )?);
-    Ok(clocks)
+    Ok(sla::clocks(
+        (calendar, response_target(ticket)),
+        (calendar, resolution_target(ticket)),
+    )?)
 }
 
 // ---- who ----

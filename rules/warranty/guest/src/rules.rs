@@ -287,19 +287,10 @@ fn madrid_date(at: i64) -> Result<jiff::civil::Date, PolicyError> {
 
 /// The clocks, in order: first response, next response (once started), resolution.
 fn sla_clocks(coverage: Coverage) -> Result<Vec<Deadline>, PolicyError> {
-    let calendar = coverage.response_calendar();
-    let response = coverage.response_minutes();
-    let mut clocks = vec![sla::clock(Metric::FirstResponse, calendar, response)?];
-    let next = sla::clock(Metric::NextResponse, calendar, response)?;
-    if next.status != ClockStatus::Inactive {
-        clocks.push(next);
-    }
-    clocks.push(sla::clock(
-        Metric::Resolution,
-        WORKSHOP,
-        coverage.resolution_minutes(),
-    )?);
-    Ok(clocks)
+    Ok(sla::clocks(
+        (coverage.response_calendar(), coverage.response_minutes()),
+        (WORKSHOP, coverage.resolution_minutes()),
+    )?)
 }
 
 // ---- who ----
