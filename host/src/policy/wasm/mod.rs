@@ -68,15 +68,51 @@ type DecideFn<'a> =
 
 pub(crate) struct WasmBackend {
     runtime: WasmRuntime,
+    /// The component linked into each of the runtime's lanes, in the same order.
+    linked: Box<[Linked]>,
+    limits: Limits,
+    /// `memory_mb` in bytes and `timeout_ms` in epoch ticks, worked out at load.
+    memory_bytes: usize,
+    epoch_ticks: u64,
+}
+
+/// The component as one lane's engine runs it.
+struct Linked {
     pre: bindings::PolicyPre<HostState>,
     /// Where `decide` is among the component's exports, found once at load; its type
     /// was checked then too (`PolicyPre::new`), so a decision neither looks it up by
     /// name nor type-checks it again.
     decide: ComponentExportIndex,
-    limits: Limits,
-    /// `memory_mb` in bytes and `timeout_ms` in epoch ticks, worked out at load.
-    memory_bytes: usize,
-    epoch_ticks: u64,
+}
+
+/// Links `component` for `engine`'s instances.
+fn link(engine: &wasmtime::Engine, component: &Component) -> Result<Linked, String> {
+    let mut linker = Linker::<HostState>::new(engine);
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| format!("{e:#}"))?;
+    bindings::Policy::add_to_linker::<_, HasSelf<_>>(&mut linker, |s| s)
+        .map_err(|e| format!("{e:#}"))?;
+    let pre = linker
+        .instantiate_pre(component)
+        .map_err(|e| format!("the component cannot be linked: {e:#}"))?;
+    let pre = bindings::PolicyPre::new(pre).map_err(|e| {
+        format!("the component does not export the `pacto:policy/policy` world: {e:#}")
+    })?;
+    let decide = component
+        .get_export_index(None, "decide")
+        .ok_or_else(|| "the component does not export `decide`".to_owned())?;
+    Ok(Linked { pre, decide })
+}
+
+/// The component compiled for lane 0's engine, loaded into another lane's.
+fn copy_for(engine: &wasmtime::Engine, artifact: &[u8]) -> wasmtime::Result<Component> {
+    // SAFETY: `deserialize` must only see what `Component::serialize` wrote for an
+    // engine with the same compatibility hash. `artifact` was serialized a moment ago by
+    // lane 0's engine, and every lane's engine is made from the same `Config`
+    // (`runtime::config`); wasmtime checks the header and settings again anyway.
+    #[allow(unsafe_code)]
+    unsafe {
+        Component::deserialize(engine, artifact)
+    }
 }
 
 impl WasmBackend {
@@ -86,29 +122,26 @@ impl WasmBackend {
             location: Location::file(file.clone()),
             message,
         };
-        let engine = runtime.engine();
-        let component = cache::load(engine, &bundle.entry_bytes, runtime.cache_dir())
+        let lanes = runtime.lanes();
+        let first = lanes[0].engine();
+        let component = cache::load(first, &bundle.entry_bytes, runtime.cache_dir())
             .map_err(|e| refuse(format!("not a usable WebAssembly component: {e:#}")))?;
-        check_version(engine, &component).map_err(&refuse)?;
-        let mut linker = Linker::<HostState>::new(engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| refuse(format!("{e:#}")))?;
-        bindings::Policy::add_to_linker::<_, HasSelf<_>>(&mut linker, |s| s)
-            .map_err(|e| refuse(format!("{e:#}")))?;
-        let pre = linker
-            .instantiate_pre(&component)
-            .map_err(|e| refuse(format!("the component cannot be linked: {e:#}")))?;
-        let pre = bindings::PolicyPre::new(pre).map_err(|e| {
-            refuse(format!(
-                "the component does not export the `pacto:policy/policy` world: {e:#}"
-            ))
-        })?;
-        let decide = component
-            .get_export_index(None, "decide")
-            .ok_or_else(|| refuse("the component does not export `decide`".into()))?;
+        check_version(first, &component).map_err(&refuse)?;
+        let mut linked = vec![link(first, &component).map_err(&refuse)?];
+        if lanes.len() > 1 {
+            let artifact = component
+                .serialize()
+                .map_err(|e| refuse(format!("the compiled component cannot be copied: {e:#}")))?;
+            for lane in &lanes[1..] {
+                let copy = copy_for(lane.engine(), &artifact).map_err(|e| {
+                    refuse(format!("the compiled component cannot be copied: {e:#}"))
+                })?;
+                linked.push(link(lane.engine(), &copy).map_err(&refuse)?);
+            }
+        }
         let backend = WasmBackend {
             runtime: runtime.clone(),
-            pre,
-            decide,
+            linked: linked.into(),
             limits: bundle.limits.clone(),
             memory_bytes: usize::try_from(bundle.limits.memory_mb.saturating_mul(1 << 20))
                 .unwrap_or(usize::MAX),
@@ -123,9 +156,10 @@ impl WasmBackend {
     fn check(&self, bundle: &Bundle) -> Result<(), String> {
         let backend = self;
         let refuse = |message: String| message;
-        let _slot = backend.runtime.slot();
-        let mut store = backend.store(None);
-        let policy = backend.pre.instantiate(&mut store).map_err(|e| {
+        let lane = &backend.runtime.lanes()[0];
+        let _slot = lane.slot();
+        let mut store = backend.store(lane.engine(), None);
+        let policy = backend.linked[0].pre.instantiate(&mut store).map_err(|e| {
             refuse(format!(
                 "the component fails to start: {}",
                 backend.trap(&e, &store)
@@ -145,11 +179,8 @@ impl WasmBackend {
 
     /// A new store for one decision, its limits armed (instantiation runs guest code, so
     /// they must be set before it).
-    fn store(&self, ctx: Option<Context>) -> Store<HostState> {
-        let mut store = Store::new(
-            self.runtime.engine(),
-            HostState::new(self.memory_bytes, ctx),
-        );
+    fn store(&self, engine: &wasmtime::Engine, ctx: Option<Context>) -> Store<HostState> {
+        let mut store = Store::new(engine, HostState::new(self.memory_bytes, ctx));
         store.limiter(|s| &mut s.limiter);
         // `set_fuel` fails only on an engine without fuel metering, which ours is not
         let _ = store.set_fuel(self.limits.fuel);
@@ -213,15 +244,17 @@ impl WasmBackend {
     fn decide_here(&self, case: &Case, ctx: &Context) -> Result<PolicyOutput, DecideError> {
         let ticket = convert::case(case, ctx.timeline());
         let now = ctx.now().as_second();
-        let _slot = self.runtime.slot();
-        let mut store = self.store(Some(ctx.clone()));
-        let instance = self
+        let index = self.runtime.current_lane();
+        let (lane, linked) = (&self.runtime.lanes()[index], &self.linked[index]);
+        let _slot = lane.slot();
+        let mut store = self.store(lane.engine(), Some(ctx.clone()));
+        let instance = linked
             .pre
             .instance_pre()
             .instantiate(&mut store)
             .map_err(|e| self.trap(&e, &store))?;
         let decide = instance
-            .get_func(&mut store, self.decide)
+            .get_func(&mut store, linked.decide)
             .ok_or_else(|| DecideError::policy("the component does not export `decide`"))?;
         // SAFETY: `TypedFunc::new_unchecked` needs `decide` to have this type.
         // `PolicyPre::new` type-checked the component's `decide` export against the very

@@ -1,7 +1,15 @@
-//! The wasmtime engine every Wasm policy of the process shares: one pooling allocator
-//! (instance slots reused with copy-on-write memory images), one epoch ticker, and a
-//! gate that makes a decision wait for a free slot rather than fail when every slot is
-//! in use.
+//! The wasmtime engines every Wasm policy of the process shares: one *lane* per core
+//! (up to [`MAX_LANES`]), each an engine with its own pooling allocator (instance slots
+//! reused with copy-on-write memory images) and its own gate, which makes a decision
+//! wait for a free slot rather than fail when every slot is in use; one epoch ticker
+//! for them all.
+//!
+//! A decision runs on the lane of the core it runs on. Two cores deciding with one
+//! engine and one linked component wrote the same cache lines on every instantiation
+//! (the pool's slot lists, the engine's and the component's reference counts, the
+//! gate), and two threads decided 1.47× as fast as one; with a lane each, 1.87×
+//! (BENCHMARKS.md, "Lanes"). Every lane instantiates the same compiled component, so a
+//! decision is the same on any lane.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
@@ -12,11 +20,20 @@ use wasmtime::{Config, InstanceAllocationStrategy, PoolingAllocationConfig};
 /// How often the epoch advances: the resolution of `timeout_ms`.
 const EPOCH_TICK: Duration = Duration::from_millis(1);
 
+/// Lanes at most, whatever the core count: each reserves address space for its slots
+/// and holds its own copy of every policy's compiled code.
+pub(super) const MAX_LANES: usize = 8;
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(4, |n| n.get())
+}
+
 /// Component instances alive at once, process-wide: decisions in flight at the same
 /// time, four per core (decisions are CPU-bound), at least 16 and at most 256, or
-/// `$PACTO_WASM_SLOTS` (1 to 4096). A decision past this waits for a slot. Each slot
-/// reserves (but does not commit) about 4 GiB of address space for its linear memory,
-/// as wasmtime's default reservation lets compiled code skip bounds checks.
+/// `$PACTO_WASM_SLOTS` (1 to 4096), shared out between the lanes (at least 4 each). A
+/// decision past its lane's share waits for a slot. Each slot reserves (but does not
+/// commit) about 4 GiB of address space for its linear memory, as wasmtime's default
+/// reservation lets compiled code skip bounds checks.
 fn slots() -> u32 {
     if let Some(n) = std::env::var("PACTO_WASM_SLOTS")
         .ok()
@@ -25,21 +42,40 @@ fn slots() -> u32 {
     {
         return n;
     }
-    let cores = std::thread::available_parallelism().map_or(4, |n| n.get());
-    u32::try_from(cores.saturating_mul(4))
+    u32::try_from(cores().saturating_mul(4))
         .unwrap_or(u32::MAX)
         .clamp(16, 256)
 }
 
-/// A handle on the shared engine, with the compiled-component cache a Pacto `Engine`
+/// The lane for a decision starting now: the current core's (Linux), or the calling
+/// thread's, spread round-robin, elsewhere.
+fn current_lane(lanes: usize) -> usize {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: `sched_getcpu` takes no arguments and touches no memory of ours; it
+        // returns the CPU number or -1.
+        #[allow(unsafe_code)]
+        let cpu = unsafe { libc::sched_getcpu() };
+        if let Ok(cpu) = usize::try_from(cpu) {
+            return cpu % lanes;
+        }
+    }
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local!(static MINE: usize = NEXT.fetch_add(1, Ordering::Relaxed));
+    MINE.with(|n| *n % lanes)
+}
+
+/// A handle on the shared lanes, with the compiled-component cache a Pacto `Engine`
 /// asked for. Cheap to clone.
 #[derive(Clone)]
 pub(crate) struct WasmRuntime {
-    shared: Arc<Shared>,
+    lanes: Arc<[Lane]>,
     cache_dir: Option<PathBuf>,
 }
 
-struct Shared {
+/// One engine, its pool of instance slots and the gate in front of it.
+pub(super) struct Lane {
     engine: wasmtime::Engine,
     gate: Mutex<Gate>,
     freed: Condvar,
@@ -53,7 +89,7 @@ struct Gate {
 }
 
 /// A slot held for one instantiation; given back on drop.
-pub(super) struct Slot<'a>(&'a Shared);
+pub(super) struct Slot<'a>(&'a Lane);
 
 impl Drop for Slot<'_> {
     fn drop(&mut self) {
@@ -110,38 +146,52 @@ fn config(allocation: Allocation) -> Config {
     config
 }
 
-fn shared() -> Result<Arc<Shared>, String> {
-    static SHARED: OnceLock<Result<Arc<Shared>, String>> = OnceLock::new();
-    SHARED
+fn lanes() -> Result<Arc<[Lane]>, String> {
+    static LANES: OnceLock<Result<Arc<[Lane]>, String>> = OnceLock::new();
+    LANES
         .get_or_init(|| {
-            let slots = slots();
-            // the pool reserves its address space up front; where that is refused (a
-            // `ulimit -v`, valgrind), instances are allocated on demand instead: the
-            // same isolation, a few more system calls per decision. The first that
-            // starts wins.
-            let engine = wasmtime::Engine::new(&config(Allocation::PoolRewritingDirtyPages(slots)))
-                .or_else(|_| wasmtime::Engine::new(&config(Allocation::Pool(slots))))
-                .or_else(|_| wasmtime::Engine::new(&config(Allocation::OnDemand)))
-                .map_err(|e| format!("{e:#}"))?;
-            let weak = engine.weak();
+            let count = cores().clamp(1, MAX_LANES);
+            let per_lane = slots().div_ceil(count as u32).max(4);
+            let lanes = (0..count)
+                .map(|_| {
+                    // the pool reserves its address space up front; where that is
+                    // refused (a `ulimit -v`, valgrind), instances are allocated on
+                    // demand instead: the same isolation, a few more system calls per
+                    // decision. The first that starts wins.
+                    let engine = wasmtime::Engine::new(&config(
+                        Allocation::PoolRewritingDirtyPages(per_lane),
+                    ))
+                    .or_else(|_| wasmtime::Engine::new(&config(Allocation::Pool(per_lane))))
+                    .or_else(|_| wasmtime::Engine::new(&config(Allocation::OnDemand)))
+                    .map_err(|e| format!("{e:#}"))?;
+                    Ok(Lane {
+                        engine,
+                        gate: Mutex::new(Gate {
+                            free: per_lane,
+                            waiting: 0,
+                        }),
+                        freed: Condvar::new(),
+                    })
+                })
+                .collect::<Result<Vec<Lane>, String>>()?;
+            let weak: Vec<_> = lanes.iter().map(|l| l.engine.weak()).collect();
             std::thread::Builder::new()
                 .name("pacto-epoch".into())
                 .spawn(move || {
-                    while let Some(engine) = weak.upgrade() {
-                        engine.increment_epoch();
-                        drop(engine);
+                    loop {
+                        let mut alive = false;
+                        for engine in weak.iter().filter_map(|w| w.upgrade()) {
+                            engine.increment_epoch();
+                            alive = true;
+                        }
+                        if !alive {
+                            return;
+                        }
                         std::thread::sleep(EPOCH_TICK);
                     }
                 })
                 .map_err(|e| format!("cannot start the epoch thread: {e}"))?;
-            Ok(Arc::new(Shared {
-                engine,
-                gate: Mutex::new(Gate {
-                    free: slots,
-                    waiting: 0,
-                }),
-                freed: Condvar::new(),
-            }))
+            Ok(Arc::from(lanes))
         })
         .clone()
 }
@@ -149,13 +199,19 @@ fn shared() -> Result<Arc<Shared>, String> {
 impl WasmRuntime {
     pub(crate) fn new(cache_dir: Option<PathBuf>) -> Result<Self, String> {
         Ok(WasmRuntime {
-            shared: shared()?,
+            lanes: lanes()?,
             cache_dir,
         })
     }
 
-    pub(super) fn engine(&self) -> &wasmtime::Engine {
-        &self.shared.engine
+    /// Every lane, in order; a policy is linked into each.
+    pub(super) fn lanes(&self) -> &[Lane] {
+        &self.lanes
+    }
+
+    /// The lane a decision starting now should use, by index into [`lanes`](Self::lanes).
+    pub(super) fn current_lane(&self) -> usize {
+        current_lane(self.lanes.len())
     }
 
     pub(super) fn cache_dir(&self) -> Option<&Path> {
@@ -166,17 +222,22 @@ impl WasmRuntime {
     pub(super) fn epoch_ticks(&self, timeout_ms: u64) -> u64 {
         timeout_ms.div_ceil(EPOCH_TICK.as_millis() as u64).max(1)
     }
+}
+
+impl Lane {
+    pub(super) fn engine(&self) -> &wasmtime::Engine {
+        &self.engine
+    }
 
     /// Waits for a free instance slot.
     pub(super) fn slot(&self) -> Slot<'_> {
-        let s = &*self.shared;
-        let mut gate = s.gate.lock().unwrap_or_else(|e| e.into_inner());
+        let mut gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
         while gate.free == 0 {
             gate.waiting += 1;
-            gate = s.freed.wait(gate).unwrap_or_else(|e| e.into_inner());
+            gate = self.freed.wait(gate).unwrap_or_else(|e| e.into_inner());
             gate.waiting -= 1;
         }
         gate.free -= 1;
-        Slot(s)
+        Slot(self)
     }
 }
