@@ -180,14 +180,7 @@ impl Clock {
         let target = target_minutes
             .checked_mul(60)
             .ok_or(TimeError::Overflow(i128::from(target_minutes) * 60))?;
-        let (start, stop) = match metric {
-            Metric::FirstResponse => (Some(opened_at), timeline.first_response_at),
-            Metric::NextResponse => match timeline.next_response {
-                Some(cycle) => (Some(cycle.start), cycle.end),
-                None => (None, None),
-            },
-            Metric::Resolution => (Some(opened_at), timeline.solved_at),
-        };
+        let (start, stop) = span(metric, opened_at, timeline);
         let mut clock = Clock {
             metric,
             target: target_minutes,
@@ -204,13 +197,7 @@ impl Clock {
         let Some(start) = start.filter(|s| *s <= now) else {
             return Ok(clock);
         };
-        let pauses = if metric == Metric::Resolution {
-            let waits = timeline.paused.iter().map(|p| p.interval);
-            let spans = waits.chain(timeline.solved_gaps.iter().copied());
-            Pauses::new(spans.map(|i| (i.start, Some(i.end.unwrap_or(now)))))?
-        } else {
-            Pauses::none()
-        };
+        let pauses = pauses(metric, timeline, now)?;
         let paused_now = stop.is_none()
             && metric == Metric::Resolution
             && timeline
@@ -237,4 +224,37 @@ impl Clock {
         }
         Ok(clock)
     }
+}
+
+/// When `metric`'s clock starts and stops on a case opened at `opened_at`: the start is
+/// `None` when the clock has not started, the stop `None` while it runs.
+pub(crate) fn span(
+    metric: Metric,
+    opened_at: Timestamp,
+    timeline: &Timeline,
+) -> (Option<Timestamp>, Option<Timestamp>) {
+    match metric {
+        Metric::FirstResponse => (Some(opened_at), timeline.first_response_at),
+        Metric::NextResponse => match timeline.next_response {
+            Some(cycle) => (Some(cycle.start), cycle.end),
+            None => (None, None),
+        },
+        Metric::Resolution => (Some(opened_at), timeline.solved_at),
+    }
+}
+
+/// The time `metric`'s clock does not count: for `resolution`, every wait on the
+/// customer or a third party and every time solved before a reopening (a wait still open
+/// ends at `now`); nothing for the response clocks.
+pub(crate) fn pauses(
+    metric: Metric,
+    timeline: &Timeline,
+    now: Timestamp,
+) -> Result<Pauses, TimeError> {
+    if metric != Metric::Resolution {
+        return Ok(Pauses::none());
+    }
+    let waits = timeline.paused.iter().map(|p| p.interval);
+    let spans = waits.chain(timeline.solved_gaps.iter().copied());
+    Pauses::new(spans.map(|i| (i.start, Some(i.end.unwrap_or(now)))))
 }

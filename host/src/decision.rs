@@ -74,6 +74,17 @@ pub enum CompensationKind {
 }
 
 impl CompensationKind {
+    /// The name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompensationKind::ServiceCredit => "service_credit",
+            CompensationKind::Refund => "refund",
+            CompensationKind::Voucher => "voucher",
+            CompensationKind::WarrantyExtension => "warranty_extension",
+            CompensationKind::Apology => "apology",
+        }
+    }
+
     /// Whether it is an amount of money (and so needs a currency).
     pub fn is_money(self) -> bool {
         matches!(
@@ -118,6 +129,11 @@ pub struct Decision {
     /// on this case (see [`crate::registry`]); `policy` then names the fallback.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Box<FallbackUsed>>,
+    /// Present only for a traced decision
+    /// ([`Policy::decide_traced`](crate::Policy::decide_traced)): why each deadline is
+    /// where it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<Box<crate::trace::Trace>>,
 }
 
 /// Why a decision came from a fallback: the policy that failed, and how it failed.
@@ -436,6 +452,7 @@ impl PolicyOutput {
             compensation,
             notes: self.notes,
             fallback: None,
+            trace: None,
         })
     }
 }

@@ -29,6 +29,7 @@
 //! | [`clock`] | the SLA clocks: first response, next response, resolution |
 //! | [`policy`] | [`Policy`], its per-decision [`Context`], [`DecideError`], and the backends: Rhai, Wasm, native |
 //! | [`decision`] | the decision types and the host's checks of what a policy returns |
+//! | [`trace`] | why each deadline is where it is: intervals counted, pauses skipped, host calls |
 //! | [`bundle`] | a policy folder: `policy.toml`, the policy, its calendars, limits, digest |
 //! | [`engine`] | [`Engine`] loads bundles into [`Policy`] values |
 //! | [`fixture`] | fixtures: a case, a `now`, the expected part of a decision |
@@ -53,6 +54,7 @@ pub mod fixture;
 pub mod policy;
 pub mod registry;
 pub mod timeline;
+pub mod trace;
 
 pub use bundle::{Bundle, BundleError, Limits};
 pub use calendar::{Calendar, LocalInstant, Pauses};

@@ -138,6 +138,45 @@ impl Calendar {
         LocalInstant::on(self, at).to_string()
     }
 
+    /// Whether the local date `date` is one of the calendar's holidays (dated or
+    /// recurring), unless a dated or recurring override gives it hours.
+    ///
+    /// ```
+    /// use pacto::Calendar;
+    /// use jiff::civil::date;
+    ///
+    /// let cal = Calendar::from_toml("s.toml", r#"timezone = "Europe/Madrid"
+    ///     fri = ["09:00-15:00"]
+    ///     holidays = ["12-25", "2026-04-03"]"#)?;
+    /// assert!(cal.is_holiday(date(2026, 12, 25)));
+    /// assert!(cal.is_holiday(date(2026, 4, 3)));
+    /// assert!(!cal.is_holiday(date(2026, 4, 10)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_holiday(&self, date: jiff::civil::Date) -> bool {
+        let (y, m, d) = (i32::from(date.year()), date.month() as u8, date.day() as u8);
+        let day = days::from_civil(y, m, d);
+        if self
+            .overrides
+            .binary_search_by_key(&day, |(d, _)| *d)
+            .is_ok()
+        {
+            return false;
+        }
+        if self.holidays.binary_search(&day).is_ok() {
+            return true;
+        }
+        let key = days::month_day_key(m, d);
+        if self
+            .recurring_overrides
+            .binary_search_by_key(&key, |(k, _)| *k)
+            .is_ok()
+        {
+            return false;
+        }
+        self.recurring_holidays.binary_search(&key).is_ok()
+    }
+
     /// Whether `at` is inside business hours (an instant at a closing time is not).
     pub fn is_business_time(&self, at: Timestamp) -> Result<bool, TimeError> {
         let t = second(at)?;
@@ -256,16 +295,84 @@ impl Calendar {
 
     /// [`business_seconds_between`](Self::business_seconds_between) by walking.
     fn walked_between(&self, s: i64, e: i64, pauses: &Pauses) -> Result<i64, TimeError> {
-        let (mut total, mut cursor) = (0, 0);
+        let mut total = 0;
+        self.each_counted(s, e, pauses, |x, y| total += y - x)?;
+        Ok(total)
+    }
+
+    /// Calls `f(a, b)` with each business interval `[a, b)` (Unix seconds) between
+    /// `s` and `e` outside `pauses`, in increasing order: the seconds
+    /// [`business_seconds_between`](Self::business_seconds_between) adds up.
+    pub(crate) fn each_counted(
+        &self,
+        s: i64,
+        e: i64,
+        pauses: &Pauses,
+        mut f: impl FnMut(i64, i64),
+    ) -> Result<(), TimeError> {
+        if e <= s {
+            return Ok(());
+        }
+        let mut cursor = 0;
         self.walk_forward(s, Limit::Until(e), |a, b| {
             if a >= e {
                 return Break(());
             }
             pauses.free_parts(a, b.min(e), &mut cursor, |x, y| {
-                total += y - x;
+                f(x, y);
                 Continue::<()>(())
             })
         })?;
-        Ok(total)
+        Ok(())
+    }
+
+    /// The business intervals between `start` and `end` outside `pauses`, in order, as
+    /// `(from, to)` pairs: what [`business_seconds_between`](Self::business_seconds_between)
+    /// counts. Intervals that touch (a calendar open around the clock, across midnight)
+    /// are joined. At most `limit` are returned; the second value says how many more
+    /// there were.
+    ///
+    /// ```
+    /// use pacto::calendar::{Calendar, Pauses};
+    ///
+    /// let cal = Calendar::from_toml("support.toml", r#"
+    ///     timezone = "Europe/Madrid"
+    ///     mon = ["09:00-13:00", "14:00-18:00"]"#)?;
+    /// let (spans, more) = cal.open_spans(
+    ///     "2026-03-02T10:00:00+01:00".parse()?,
+    ///     "2026-03-02T15:00:00+01:00".parse()?,
+    ///     &Pauses::none(),
+    ///     10,
+    /// )?;
+    /// assert_eq!(more, 0);
+    /// assert_eq!(cal.format(spans[0].0), "2026-03-02T10:00:00+01:00");
+    /// assert_eq!(cal.format(spans[0].1), "2026-03-02T13:00:00+01:00");
+    /// assert_eq!(cal.format(spans[1].0), "2026-03-02T14:00:00+01:00");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn open_spans(
+        &self,
+        start: Timestamp,
+        end: Timestamp,
+        pauses: &Pauses,
+        limit: usize,
+    ) -> Result<(Vec<(Timestamp, Timestamp)>, usize), TimeError> {
+        let (s, e) = (second(start)?, second(end)?);
+        let (mut spans, mut more, mut last_end) = (Vec::<(i64, i64)>::new(), 0usize, None);
+        self.each_counted(s, e, pauses, |a, b| {
+            let kept = spans.len();
+            match spans.last_mut() {
+                Some(last) if last.1 == a => last.1 = b,
+                _ if last_end == Some(a) => {}
+                _ if kept < limit => spans.push((a, b)),
+                _ => more += 1,
+            }
+            last_end = Some(b);
+        })?;
+        let spans = spans
+            .into_iter()
+            .map(|(a, b)| Ok((timestamp(a)?, timestamp(b)?)))
+            .collect::<Result<_, TimeError>>()?;
+        Ok((spans, more))
     }
 }

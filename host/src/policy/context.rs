@@ -9,8 +9,8 @@
 //! calendars.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
 
@@ -18,6 +18,7 @@ use crate::calendar::Calendar;
 use crate::clock::{Clock, Metric, UnknownMetric};
 use crate::error::TimeError;
 use crate::timeline::Timeline;
+use crate::trace::{CallResult, HostCall, MAX_TRACED_CALLS};
 
 /// A host function called with arguments it cannot use, or whose computation has no
 /// answer.
@@ -77,6 +78,15 @@ pub struct Context {
     opened_at: Timestamp,
     now: Timestamp,
     calls: Arc<HostCalls>,
+    /// The host calls made, when the decision is traced.
+    log: Option<Arc<Mutex<CallLog>>>,
+}
+
+/// The host calls of a traced decision, in order, the first [`MAX_TRACED_CALLS`] kept.
+#[derive(Debug, Default)]
+struct CallLog {
+    calls: Vec<HostCall>,
+    omitted: u64,
 }
 
 /// Host calls made in one decision, against its limit.
@@ -107,6 +117,36 @@ impl Context {
                 made: AtomicU64::new(0),
                 limit: u64::MAX,
             }),
+            log: None,
+        }
+    }
+
+    /// The same view, recording each host call for a trace
+    /// ([`Policy::decide_traced`](super::Policy::decide_traced)).
+    pub(crate) fn traced(mut self) -> Self {
+        self.log = Some(Arc::default());
+        self
+    }
+
+    fn record(&self, call: impl FnOnce() -> HostCall) {
+        if let Some(log) = &self.log {
+            let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
+            if log.calls.len() < MAX_TRACED_CALLS {
+                log.calls.push(call());
+            } else {
+                log.omitted += 1;
+            }
+        }
+    }
+
+    /// The host calls recorded, and how many more were made past the trace's cap.
+    pub(crate) fn recorded_calls(&self) -> (Vec<HostCall>, u64) {
+        match &self.log {
+            Some(log) => {
+                let log = log.lock().unwrap_or_else(|e| e.into_inner());
+                (log.calls.clone(), log.omitted)
+            }
+            None => (Vec::new(), 0),
         }
     }
 
@@ -183,15 +223,23 @@ impl Context {
 
     /// The SLA clock `metric` with a target of `minutes` business minutes on `calendar`.
     pub fn clock(&self, metric: Metric, calendar: &str, minutes: i64) -> Result<Clock, SlaError> {
-        let cal = self.calendar(calendar)?;
-        Ok(Clock::measure_since(
-            metric,
-            cal,
+        let measured = self.calendar(calendar).and_then(|cal| {
+            Ok(Clock::measure_since(
+                metric,
+                cal,
+                minutes,
+                self.opened_at,
+                &self.timeline,
+                self.now,
+            )?)
+        });
+        self.record(|| HostCall::Clock {
+            metric: metric.as_str().to_owned(),
+            calendar: calendar.to_owned(),
             minutes,
-            self.opened_at,
-            &self.timeline,
-            self.now,
-        )?)
+            error: measured.as_ref().err().map(ToString::to_string),
+        });
+        measured
     }
 
     /// [`clock`](Self::clock) with the metric by name (`first_response`, …).
@@ -201,7 +249,19 @@ impl Context {
         calendar: &str,
         minutes: i64,
     ) -> Result<Clock, SlaError> {
-        self.clock(metric.parse()?, calendar, minutes)
+        match metric.parse() {
+            Ok(metric) => self.clock(metric, calendar, minutes),
+            Err(e) => {
+                let e = SlaError::from(e);
+                self.record(|| HostCall::Clock {
+                    metric: metric.to_owned(),
+                    calendar: calendar.to_owned(),
+                    minutes,
+                    error: Some(e.to_string()),
+                });
+                Err(e)
+            }
+        }
     }
 
     /// `minutes` business minutes after `start` (Unix seconds); negative counts back.
@@ -211,10 +271,18 @@ impl Context {
         start: i64,
         minutes: i64,
     ) -> Result<i64, SlaError> {
-        let cal = self.calendar(calendar)?;
-        Ok(cal
-            .add_business_minutes(instant(start)?, minutes)?
-            .as_second())
+        let answer = self.calendar(calendar).and_then(|cal| {
+            Ok(cal
+                .add_business_minutes(instant(start)?, minutes)?
+                .as_second())
+        });
+        self.record(|| HostCall::AddBusinessMinutes {
+            calendar: calendar.to_owned(),
+            start,
+            minutes,
+            result: CallResult::from(&answer),
+        });
+        answer
     }
 
     /// Whole business minutes from `start` to `end` (Unix seconds).
@@ -224,13 +292,28 @@ impl Context {
         start: i64,
         end: i64,
     ) -> Result<i64, SlaError> {
-        let cal = self.calendar(calendar)?;
-        Ok(cal.business_minutes_between(instant(start)?, instant(end)?)?)
+        let answer = self
+            .calendar(calendar)
+            .and_then(|cal| Ok(cal.business_minutes_between(instant(start)?, instant(end)?)?));
+        self.record(|| HostCall::BusinessMinutesBetween {
+            calendar: calendar.to_owned(),
+            start,
+            end,
+            result: CallResult::from(&answer),
+        });
+        answer
     }
 
     /// Whether `at` (Unix seconds) is inside business hours.
     pub fn is_business_time(&self, calendar: &str, at: i64) -> Result<bool, SlaError> {
-        let cal = self.calendar(calendar)?;
-        Ok(cal.is_business_time(instant(at)?)?)
+        let answer = self
+            .calendar(calendar)
+            .and_then(|cal| Ok(cal.is_business_time(instant(at)?)?));
+        self.record(|| HostCall::IsBusinessTime {
+            calendar: calendar.to_owned(),
+            at,
+            result: CallResult::from(&answer.as_ref().map(|&open| i64::from(open))),
+        });
+        answer
     }
 }

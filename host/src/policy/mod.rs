@@ -184,6 +184,40 @@ impl Policy {
     /// Decides `case` as of `now`: derives the timeline, runs the policy, checks what it
     /// returned. An error leaves the policy ready for the next case.
     pub fn decide(&self, case: &Case, now: Timestamp) -> Result<Decision, DecideError> {
+        self.decide_with(case, now, false)
+    }
+
+    /// [`decide`](Self::decide), with a [`Trace`](crate::trace::Trace) of every
+    /// deadline in the decision's `trace`: the business intervals counted, the pauses
+    /// skipped, the time from `now` to due, and the host calls the policy made. The rest
+    /// of the decision is what `decide` gives.
+    ///
+    /// ```
+    /// use pacto::{Case, Engine};
+    ///
+    /// let policy = Engine::new().load(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules/standard-rhai"))?;
+    /// let case = Case::from_json(&std::fs::read_to_string(concat!(
+    ///     env!("CARGO_MANIFEST_DIR"), "/../examples/cases/pending-on-customer.json"))?)?;
+    /// let now = "2026-03-04T12:00:00+01:00".parse()?;
+    /// let decision = policy.decide_traced(&case, now)?;
+    /// let trace = decision.trace.as_deref().expect("traced");
+    /// for clock in &trace.clocks {
+    ///     let counted: i64 = clock.counted.iter().map(|s| s.seconds).sum();
+    ///     assert_eq!(counted, clock.consumed_seconds);
+    /// }
+    /// assert!(trace.host_calls.len() >= trace.clocks.len());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decide_traced(&self, case: &Case, now: Timestamp) -> Result<Decision, DecideError> {
+        self.decide_with(case, now, true)
+    }
+
+    fn decide_with(
+        &self,
+        case: &Case,
+        now: Timestamp,
+        traced: bool,
+    ) -> Result<Decision, DecideError> {
         if case.events.len() > self.limits.max_events {
             return Err(DecideError::Limit(LimitExceeded::Events {
                 count: case.events.len(),
@@ -204,6 +238,7 @@ impl Policy {
             now,
         )
         .with_max_host_calls(self.limits.max_host_calls);
+        let ctx = if traced { ctx.traced() } else { ctx };
         let decided = self.backend.decide(case, &ctx);
         // past the limit the decision is the limit, whatever the policy did after
         if let Some(limit) = ctx.host_calls_exceeded() {
@@ -211,6 +246,10 @@ impl Policy {
         }
         let output: PolicyOutput = decided?;
         output.check_size(self.limits.max_output_items, self.limits.max_output_string)?;
-        Ok(output.validate(self.info.clone(), &self.calendars)?)
+        let mut decision = output.validate(self.info.clone(), &self.calendars)?;
+        if traced {
+            decision.trace = Some(Box::new(crate::trace::Trace::of(&decision, case, &ctx)?));
+        }
+        Ok(decision)
     }
 }

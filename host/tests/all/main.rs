@@ -25,6 +25,7 @@ mod rhai_fields;
 mod sandbox;
 mod security_md;
 mod standard;
+mod trace;
 mod vectors;
 mod wasm;
 mod wasm_sandbox;
