@@ -8,6 +8,7 @@ mod calendar_cmd;
 mod corpus;
 mod diagnostic;
 mod diff;
+mod explain;
 mod policy_cmd;
 mod progress;
 mod replay_cmd;
@@ -33,6 +34,9 @@ struct Cli {
 enum Command {
     /// Decide one case with a policy bundle; prints the decision as JSON.
     Decide(policy_cmd::DecideArgs),
+    /// A case's SLA timeline and why each deadline is where it is: text, an SVG picture
+    /// or an HTML page.
+    Explain(explain::ExplainArgs),
     /// Load, compile and check a bundle; errors point at file:line:col.
     Check(policy_cmd::CheckArgs),
     /// Run bundles' fixtures; exit 1 on any failure.
@@ -68,6 +72,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Decide(a) => policy_cmd::decide(a),
         Command::Check(a) => policy_cmd::check(a),
+        Command::Explain(a) => explain::run(a),
         Command::Test(a) => test_cmd::run(a),
         Command::Bench(a) => bench_cmd::run(a),
         Command::Build(a) => build_cmd::run(a),

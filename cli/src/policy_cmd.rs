@@ -21,6 +21,10 @@ pub struct DecideArgs {
     /// The decision's `now` (RFC 3339); defaults to the case's last event.
     #[arg(long, value_name = "T")]
     now: Option<String>,
+    /// Add a `trace` of each deadline: the business intervals counted, the pauses
+    /// skipped, the time from `now` to due, and the host calls the policy made.
+    #[arg(long)]
+    trace: bool,
 }
 
 #[derive(Args)]
@@ -95,7 +99,12 @@ pub fn decide(a: DecideArgs) -> Result<ExitCode, Report> {
         Some(t) => instant("--now", t)?,
         None => default_now(&case),
     };
-    let decision = policy.decide(&case, now).map_err(|e| {
+    let decided = if a.trace {
+        policy.decide_traced(&case, now)
+    } else {
+        policy.decide(&case, now)
+    };
+    let decision = decided.map_err(|e| {
         let context = format!("{}: case `{}`", a.case.display(), case.id);
         Report::new(e).wrap_err(context)
     })?;

@@ -14,7 +14,7 @@ use super::tally::{Histogram, Segment, Tally};
 use super::text::money;
 
 /// `text` safe inside an element or an attribute.
-fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -27,7 +27,9 @@ use crate::progress::Progress;
 use crate::stream::{self, RawLine, Stopped};
 use crate::{corpus, policy_cmd};
 use compare::{Answer, Calendars};
+pub(crate) use html::esc;
 pub use tally::Tally;
+pub(crate) use text::money;
 
 #[derive(Args)]
 pub struct DiffArgs {

@@ -6,6 +6,7 @@ mod calendar;
 mod corpus;
 mod determinism;
 mod diff;
+mod explain;
 mod library;
 mod policy;
 mod replay;
