@@ -176,6 +176,7 @@ fn router(state: AppState, max_in_flight: usize, max_body: usize) -> Router {
             "/v1/policies/{name}/decide-batch",
             post(routes::decide_batch),
         )
+        .route("/v1/policies/{name}/explain", post(routes::explain))
         .route_layer(
             ServiceBuilder::new()
                 .layer(HandleErrorLayer::new(move |_: tower::BoxError| {
@@ -186,7 +187,7 @@ fn router(state: AppState, max_in_flight: usize, max_body: usize) -> Router {
                     }
                 }))
                 .load_shed()
-                // one limit for both routes (a plain concurrency limit is per route)
+                // one limit for the three routes (a plain concurrency limit is per route)
                 .layer(GlobalConcurrencyLimitLayer::new(max_in_flight.max(1))),
         )
         .layer(DefaultBodyLimit::max(max_body));

@@ -135,6 +135,124 @@ pub async fn decide(
     }
 }
 
+/// What `explain` answers in, chosen from the request's `Accept`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Picture {
+    Html,
+    Svg,
+    Text,
+}
+
+impl Picture {
+    const ALL: [(Picture, &'static str); 3] = [
+        (Picture::Html, "text/html"),
+        (Picture::Svg, "image/svg+xml"),
+        (Picture::Text, "text/plain"),
+    ];
+
+    fn content_type(self) -> &'static str {
+        match self {
+            Picture::Html => "text/html; charset=utf-8",
+            Picture::Svg => "image/svg+xml",
+            Picture::Text => "text/plain; charset=utf-8",
+        }
+    }
+
+    fn format(self) -> crate::explain::Format {
+        match self {
+            Picture::Html => crate::explain::Format::Html,
+            Picture::Svg => crate::explain::Format::Svg,
+            Picture::Text => crate::explain::Format::Text,
+        }
+    }
+}
+
+/// The client's most preferred of HTML, SVG and text (`q` weights, then its order; a
+/// wildcard means HTML); none when its `Accept` allows none of them.
+fn negotiate(accept: Option<&str>) -> Option<Picture> {
+    let Some(accept) = accept.map(str::trim).filter(|a| !a.is_empty()) else {
+        return Some(Picture::Html);
+    };
+    let mut best: Option<(f32, Picture)> = None;
+    for range in accept.split(',') {
+        let mut parts = range.split(';').map(str::trim);
+        let media = parts.next().unwrap_or("").to_ascii_lowercase();
+        let q = parts
+            .filter_map(|p| p.strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if q <= 0.0 {
+            continue;
+        }
+        let picked = match media.as_str() {
+            "*/*" | "text/*" => Some(Picture::Html),
+            "image/*" => Some(Picture::Svg),
+            m => Picture::ALL.iter().find(|(_, t)| *t == m).map(|(p, _)| *p),
+        };
+        if let Some(p) = picked
+            && best.is_none_or(|(bq, _)| q > bq)
+        {
+            best = Some((q, p));
+        }
+    }
+    best.map(|(_, p)| p)
+}
+
+/// `POST /v1/policies/{name}/explain`: the case's SLA timeline as an HTML page, an SVG
+/// picture or text (by `Accept`), from a traced decision of the version serving now.
+/// No fallback answers: the picture explains this policy or fails as it does.
+pub async fn explain(
+    State(state): State<AppState>,
+    name: Result<Path<String>, PathRejection>,
+    headers: axum::http::HeaderMap,
+    raw: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let Path(name) = name.map_err(|e| ApiError::input(e.body_text()))?;
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let picture = negotiate(accept).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_ACCEPTABLE,
+            "not_acceptable",
+            format!(
+                "`Accept: {}` allows none of what explain answers in: text/html, image/svg+xml, text/plain",
+                accept.unwrap_or_default()
+            ),
+        )
+    })?;
+    let raw = body(raw)?;
+    let served = state.served(&name)?;
+    let (case, now) = request(&raw).inspect_err(|_| state.bad_input(&name))?;
+    let policy = served.policy();
+    let decision = policy.decide_traced(&case, now).map_err(|e| {
+        state
+            .metrics
+            .errors
+            .get_or_create(&ErrorLabels {
+                policy: name.clone(),
+                kind: e.kind().into(),
+            })
+            .inc();
+        ApiError::decide(&e)
+    })?;
+    let Some(trace) = decision.trace.as_deref() else {
+        return Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "a traced decision came without its trace",
+        ));
+    };
+    let page = crate::explain::render(
+        &crate::explain::Explained {
+            case: &case,
+            decision: &decision,
+            trace,
+            policy,
+        },
+        picture.format(),
+    );
+    Ok(([(header::CONTENT_TYPE, picture.content_type())], page).into_response())
+}
+
 /// `POST /v1/policies/{name}/decide-batch`: JSON Lines in, one line out per line in (blank
 /// lines skipped), in order, every line decided by the same version.
 pub async fn decide_batch(
@@ -248,4 +366,31 @@ pub async fn not_found() -> ApiError {
         "not_found",
         "no such route; see GET /openapi.json",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Picture, negotiate};
+
+    #[test]
+    fn explain_answers_in_what_the_client_prefers() {
+        assert_eq!(negotiate(None), Some(Picture::Html));
+        assert_eq!(negotiate(Some("*/*")), Some(Picture::Html));
+        assert_eq!(negotiate(Some("image/svg+xml")), Some(Picture::Svg));
+        assert_eq!(negotiate(Some("text/plain")), Some(Picture::Text));
+        assert_eq!(
+            negotiate(Some("text/html;q=0.5, image/svg+xml")),
+            Some(Picture::Svg)
+        );
+        assert_eq!(
+            negotiate(Some("image/svg+xml;q=0.2, text/html;q=0.9")),
+            Some(Picture::Html)
+        );
+        assert_eq!(
+            negotiate(Some("application/json, image/*;q=0.1")),
+            Some(Picture::Svg)
+        );
+        assert_eq!(negotiate(Some("application/json")), None);
+        assert_eq!(negotiate(Some("text/html;q=0")), None);
+    }
 }

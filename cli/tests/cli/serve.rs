@@ -181,6 +181,7 @@ fn decide_answers_what_the_command_line_decides() {
     for route in [
         "/v1/policies/{name}/decide",
         "/v1/policies/{name}/decide-batch",
+        "/v1/policies/{name}/explain",
         "/v1/policies",
         "/healthz",
         "/metrics",
@@ -191,6 +192,68 @@ fn decide_answers_what_the_command_line_decides() {
             "{route} is not described"
         );
     }
+}
+
+#[test]
+fn explain_answers_html_svg_or_text_as_the_client_accepts() {
+    let server = Server::start(&repo().join("rules/standard-rhai"), &[]);
+    let case =
+        std::fs::read_to_string(repo().join("examples/cases/gold-complaint-phone.json")).unwrap();
+    let body = format!(r#"{{"case": {case}, "now": "2026-03-03T12:00:00+01:00"}}"#);
+    let url = format!("{}/v1/policies/standard/explain", server.base);
+    let ask = |accept: Option<&str>, body: &str| {
+        let mut request = server
+            .agent
+            .post(&url)
+            .header("content-type", "application/json");
+        if let Some(accept) = accept {
+            request = request.header("accept", accept);
+        }
+        let mut response = request.send(body).unwrap();
+        let kind = response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let text = response.body_mut().read_to_string().unwrap();
+        (response.status().as_u16(), kind, text)
+    };
+    let (status, kind, html) = ask(None, &body);
+    assert_eq!((status, kind.as_str()), (200, "text/html; charset=utf-8"));
+    assert!(
+        html.starts_with("<!DOCTYPE html>") && html.contains("<svg"),
+        "{html}"
+    );
+    let (status, kind, svg) = ask(Some("image/svg+xml, text/html;q=0.5"), &body);
+    assert_eq!((status, kind.as_str()), (200, "image/svg+xml"));
+    assert!(svg.starts_with("<svg"));
+    // the same picture as the command line draws
+    let cli = pacto(&[
+        "explain",
+        "--policy",
+        path(&repo().join("rules/standard-rhai")),
+        "--case",
+        path(&repo().join("examples/cases/gold-complaint-phone.json")),
+        "--now",
+        "2026-03-03T12:00:00+01:00",
+        "--format",
+        "svg",
+    ]);
+    assert_eq!(svg, String::from_utf8(cli.stdout).unwrap());
+    let (status, _, text) = ask(Some("text/plain"), &body);
+    assert_eq!(status, 200);
+    assert!(
+        text.contains("next response: breached by 105 business minutes"),
+        "{text}"
+    );
+    let (status, _, error) = ask(Some("application/pdf"), &body);
+    assert_eq!(status, 406, "{error}");
+    assert!(error.contains("not_acceptable"), "{error}");
+    let (status, _, error) = ask(None, "{\"case\": 3}");
+    assert_eq!(status, 400, "{error}");
+    let missing = format!("{}/v1/policies/nope/explain", server.base);
+    let response = server.agent.post(&missing).send(body.as_str()).unwrap();
+    assert_eq!(response.status().as_u16(), 404);
 }
 
 #[test]
