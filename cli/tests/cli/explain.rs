@@ -402,3 +402,29 @@ fn rhai_and_wasm_twins_explain_alike() {
         assert_eq!(a, b, "{name}");
     }
 }
+
+#[test]
+fn the_golden_pictures_are_what_explain_draws_and_their_pngs_were_rendered_from_them() {
+    use sha2::{Digest, Sha256};
+    let policy = path(&repo().join("rules/standard-rhai")).to_owned();
+    let dir = repo().join("examples/explain");
+    let rendered = std::fs::read_to_string(dir.join("rendered-from.txt")).unwrap();
+    let mut checked = 0;
+    for (name, now) in [EXAMPLES[0], EXAMPLES[2]] {
+        let golden = std::fs::read_to_string(dir.join(format!("{name}.svg"))).unwrap();
+        let drawn = explain(&policy, &case_file(name), now, "svg");
+        assert!(
+            drawn == golden,
+            "{name}: explain draws another picture than examples/explain/{name}.svg; run \
+             scripts/render-explain and look at the PNGs before committing them"
+        );
+        let digest = format!("{:x}", Sha256::digest(golden.as_bytes()));
+        assert!(
+            rendered.lines().any(|l| l == format!("{name}.png {digest}")),
+            "{name}.png was not rendered from the current {name}.svg: run scripts/render-explain"
+        );
+        assert!(dir.join(format!("{name}.png")).is_file());
+        checked += 1;
+    }
+    assert_eq!(checked, 2);
+}
