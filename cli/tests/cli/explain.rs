@@ -420,7 +420,9 @@ fn the_golden_pictures_are_what_explain_draws_and_their_pngs_were_rendered_from_
         );
         let digest = format!("{:x}", Sha256::digest(golden.as_bytes()));
         assert!(
-            rendered.lines().any(|l| l == format!("{name}.png {digest}")),
+            rendered
+                .lines()
+                .any(|l| l == format!("{name}.png {digest}")),
             "{name}.png was not rendered from the current {name}.svg: run scripts/render-explain"
         );
         assert!(dir.join(format!("{name}.png")).is_file());
