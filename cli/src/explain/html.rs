@@ -18,7 +18,7 @@ th, td { padding: .25em .8em; border-bottom: 1px solid #ddd; text-align: left; v
 .status { font-weight: 600; padding: .05em .5em; border-radius: .6em; color: #fff; }
 .st-breached { background: #c53030; } .st-met { background: #2f855a; } .st-pending { background: #2b6cb0; }
 .st-paused { background: #718096; } .st-inactive { background: #a0aec0; }
-pre { background: #f7f7f7; padding: .8em; overflow-x: auto; font-size: 12.5px; }
+pre { background: #f7f7f7; padding: .8em; white-space: pre-wrap; font-size: 12.5px; }
 figure { margin: 0; overflow-x: auto; }
 ";
 

@@ -2,7 +2,7 @@
 //! deadline's calendar.
 //!
 //! From the top: each calendar's open hours shaded (holidays hatched), the case's events
-//! as markers, the time it waited on someone (grey), and a bar per clock from its start
+//! as markers, the time it waited on someone or stood solved (grey), and a bar per clock from its start
 //! to its stop (or `now`), coloured where it reached 50, 75 and 100 % of its target,
 //! greyed where paused, with the business intervals it counted as a strip beneath it;
 //! then the due instant (a dashed projection while running) and any breach. The
@@ -358,7 +358,7 @@ fn status_tag(s: Status) -> &'static str {
 
 /// The time the case waited on the customer or a third party, or stood solved.
 fn waits_row(out: &mut String, axis: &Axis, zone: &TimeZone, clock: &ClockTrace, y: f64) {
-    row_label(out, y, "waiting", "not counted by resolution");
+    row_label(out, y, "paused", "not counted by resolution");
     for p in &clock.paused {
         let title = format!(
             "{} {}: {} of business hours not counted",
