@@ -51,6 +51,8 @@ pub mod decision;
 pub mod engine;
 pub mod error;
 pub mod fixture;
+#[cfg(any(feature = "rhai", feature = "wasm"))]
+mod lane;
 pub mod policy;
 pub mod registry;
 pub mod timeline;

@@ -25,7 +25,10 @@ pub(crate) struct RhaiBackend {
     limits: Limits,
     file: String,
     source: Arc<str>,
-    pool: Mutex<Vec<Pooled>>,
+    /// Engines ready to decide, one pool per lane ([`crate::lane`]): a core takes and
+    /// gives back its own, so two cores do not share the pool's lock or pass engines
+    /// (and the cache lines they wrote) back and forth.
+    pools: Box<[Mutex<Vec<Pooled>>]>,
     /// What the case's views need to read the script (`view::Guard`).
     guard: Arc<view::Guard>,
     /// The stack a decision runs on ([`stack_size`]).
@@ -41,6 +44,12 @@ struct Pooled {
     /// reused by the next ones: address space reserved once, and only the pages a
     /// decision touched are resident.
     stack: Option<corosensei::stack::DefaultStack>,
+    /// The script compiled for this engine alone (the backend's own AST if that
+    /// failed). A call clones reference counts inside the AST (its function library, a
+    /// script function's definition) many times per decision; with one AST shared by
+    /// every engine, two threads wrote the same counters all the time (BENCHMARKS.md,
+    /// "Lanes").
+    ast: Option<AST>,
 }
 
 fn engine(limits: &Limits, guard: &Arc<view::Guard>) -> Pooled {
@@ -76,6 +85,7 @@ fn engine(limits: &Limits, guard: &Arc<view::Guard>) -> Pooled {
         engine: e,
         started,
         stack: None,
+        ast: None,
     }
 }
 
@@ -89,7 +99,7 @@ impl RhaiBackend {
             })?
             .into();
         let guard = view::Guard::new(Arc::clone(&source), &bundle.limits);
-        let e = engine(&bundle.limits, &guard);
+        let mut e = engine(&bundle.limits, &guard);
         let ast = e.engine.compile(&*source).map_err(|err| {
             let pos = err.position();
             BundleError::Policy {
@@ -124,13 +134,16 @@ impl RhaiBackend {
                 ),
             });
         }
+        e.ast = Some(ast.clone());
         Ok(RhaiBackend {
             ast,
             stack: stack_size(&bundle.limits),
             limits: bundle.limits.clone(),
             file,
             source,
-            pool: Mutex::new(vec![e]),
+            pools: std::iter::once(Mutex::new(vec![e]))
+                .chain((1..crate::lane::count()).map(|_| Mutex::new(Vec::new())))
+                .collect(),
             guard,
         })
     }
@@ -261,12 +274,18 @@ fn stack_size(limits: &Limits) -> usize {
 
 impl Backend for RhaiBackend {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<PolicyOutput, DecideError> {
-        let mut pooled = self
-            .pool
+        let pool = &self.pools[crate::lane::current(self.pools.len())];
+        let mut pooled = pool
             .lock()
             .map(|mut p| p.pop())
             .unwrap_or(None)
-            .unwrap_or_else(|| engine(&self.limits, &self.guard));
+            .unwrap_or_else(|| {
+                let mut fresh = engine(&self.limits, &self.guard);
+                // the same source compiled by an engine with the same settings: the same
+                // AST, with counters of its own
+                fresh.ast = fresh.engine.compile(&*self.source).ok();
+                fresh
+            });
         // on a stack of its own, sized from the limits: a script nesting maps as deep as
         // they allow cannot overflow the caller's (a 2 MiB thread, a tokio worker)
         let mut stack = match pooled.stack.take() {
@@ -280,7 +299,7 @@ impl Backend for RhaiBackend {
         };
         let decided = corosensei::on_stack(&mut stack, || self.decide_on(&pooled, case, ctx));
         pooled.stack = Some(stack);
-        if let Ok(mut pool) = self.pool.lock() {
+        if let Ok(mut pool) = pool.lock() {
             pool.push(pooled);
         }
         decided
@@ -314,7 +333,7 @@ impl RhaiBackend {
             .call_fn_with_options::<Dynamic>(
                 options,
                 &mut scope,
-                &self.ast,
+                pooled.ast.as_ref().unwrap_or(&self.ast),
                 "decide",
                 (ticket, now),
             )

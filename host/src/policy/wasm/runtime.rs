@@ -1,5 +1,5 @@
 //! The wasmtime engines every Wasm policy of the process shares: one *lane* per core
-//! (up to [`MAX_LANES`]), each an engine with its own pooling allocator (instance slots
+//! ([`crate::lane`]), each an engine with its own pooling allocator (instance slots
 //! reused with copy-on-write memory images) and its own gate, which makes a decision
 //! wait for a free slot rather than fail when every slot is in use; one epoch ticker
 //! for them all.
@@ -20,14 +20,6 @@ use wasmtime::{Config, InstanceAllocationStrategy, PoolingAllocationConfig};
 /// How often the epoch advances: the resolution of `timeout_ms`.
 const EPOCH_TICK: Duration = Duration::from_millis(1);
 
-/// Lanes at most, whatever the core count: each reserves address space for its slots
-/// and holds its own copy of every policy's compiled code.
-pub(super) const MAX_LANES: usize = 8;
-
-fn cores() -> usize {
-    std::thread::available_parallelism().map_or(4, |n| n.get())
-}
-
 /// Component instances alive at once, process-wide: decisions in flight at the same
 /// time, four per core (decisions are CPU-bound), at least 16 and at most 256, or
 /// `$PACTO_WASM_SLOTS` (1 to 4096), shared out between the lanes (at least 4 each). A
@@ -42,28 +34,10 @@ fn slots() -> u32 {
     {
         return n;
     }
-    u32::try_from(cores().saturating_mul(4))
+    let cores = std::thread::available_parallelism().map_or(4, |n| n.get());
+    u32::try_from(cores.saturating_mul(4))
         .unwrap_or(u32::MAX)
         .clamp(16, 256)
-}
-
-/// The lane for a decision starting now: the current core's (Linux), or the calling
-/// thread's, spread round-robin, elsewhere.
-fn current_lane(lanes: usize) -> usize {
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: `sched_getcpu` takes no arguments and touches no memory of ours; it
-        // returns the CPU number or -1.
-        #[allow(unsafe_code)]
-        let cpu = unsafe { libc::sched_getcpu() };
-        if let Ok(cpu) = usize::try_from(cpu) {
-            return cpu % lanes;
-        }
-    }
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    thread_local!(static MINE: usize = NEXT.fetch_add(1, Ordering::Relaxed));
-    MINE.with(|n| *n % lanes)
 }
 
 /// A handle on the shared lanes, with the compiled-component cache a Pacto `Engine`
@@ -150,7 +124,7 @@ fn lanes() -> Result<Arc<[Lane]>, String> {
     static LANES: OnceLock<Result<Arc<[Lane]>, String>> = OnceLock::new();
     LANES
         .get_or_init(|| {
-            let count = cores().clamp(1, MAX_LANES);
+            let count = crate::lane::count();
             let per_lane = slots().div_ceil(count as u32).max(4);
             let lanes = (0..count)
                 .map(|_| {
@@ -211,7 +185,7 @@ impl WasmRuntime {
 
     /// The lane a decision starting now should use, by index into [`lanes`](Self::lanes).
     pub(super) fn current_lane(&self) -> usize {
-        current_lane(self.lanes.len())
+        crate::lane::current(self.lanes.len())
     }
 
     pub(super) fn cache_dir(&self) -> Option<&Path> {
