@@ -7,7 +7,7 @@
 //! A decision runs on the lane of the core it runs on. Two cores deciding with one
 //! engine and one linked component wrote the same cache lines on every instantiation
 //! (the pool's slot lists, the engine's and the component's reference counts, the
-//! gate), and two threads decided 1.47× as fast as one; with a lane each, 1.87×
+//! gate), and two threads decided 1.43× as fast as one; with a lane each, about 1.8×
 //! (BENCHMARKS.md, "Lanes"). Every lane instantiates the same compiled component, so a
 //! decision is the same on any lane.
 
