@@ -10,17 +10,42 @@ use pacto::{Case, Engine, Policy};
 
 use crate::diagnostic;
 
+/// A policy, a case and its `now`: what `decide` and `explain` take.
 #[derive(Args)]
-pub struct DecideArgs {
+pub struct CaseArgs {
     /// The policy bundle folder.
     #[arg(long, value_name = "DIR")]
-    policy: PathBuf,
+    pub policy: PathBuf,
     /// The case JSON file.
     #[arg(long, value_name = "FILE")]
-    case: PathBuf,
+    pub case: PathBuf,
     /// The decision's `now` (RFC 3339); defaults to the case's last event.
     #[arg(long, value_name = "T")]
-    now: Option<String>,
+    pub now: Option<String>,
+}
+
+impl CaseArgs {
+    /// The loaded policy, the case and its `now`.
+    pub fn load(&self) -> Result<(Policy, Case, Timestamp), Report> {
+        let policy = load(&self.policy)?;
+        let case = read_case(&self.case)?;
+        let now = match &self.now {
+            Some(t) => instant("--now", t)?,
+            None => default_now(&case),
+        };
+        Ok((policy, case, now))
+    }
+
+    /// A decision's failure, naming the case file and id.
+    pub fn failed(&self, case: &Case, e: pacto::DecideError) -> Report {
+        Report::new(e).wrap_err(format!("{}: case `{}`", self.case.display(), case.id))
+    }
+}
+
+#[derive(Args)]
+pub struct DecideArgs {
+    #[command(flatten)]
+    input: CaseArgs,
     /// Add a `trace` of each deadline: the business intervals counted, the pauses
     /// skipped, the time from `now` to due, and the host calls the policy made.
     #[arg(long)]
@@ -93,21 +118,13 @@ pub fn default_now(case: &Case) -> Timestamp {
 }
 
 pub fn decide(a: DecideArgs) -> Result<ExitCode, Report> {
-    let policy = load(&a.policy)?;
-    let case = read_case(&a.case)?;
-    let now = match &a.now {
-        Some(t) => instant("--now", t)?,
-        None => default_now(&case),
-    };
+    let (policy, case, now) = a.input.load()?;
     let decided = if a.trace {
         policy.decide_traced(&case, now)
     } else {
         policy.decide(&case, now)
     };
-    let decision = decided.map_err(|e| {
-        let context = format!("{}: case `{}`", a.case.display(), case.id);
-        Report::new(e).wrap_err(context)
-    })?;
+    let decision = decided.map_err(|e| a.input.failed(&case, e))?;
     let json = serde_json::to_string_pretty(&decision).map_err(|e| miette!("{e}"))?;
     println!("{json}");
     Ok(ExitCode::SUCCESS)

@@ -6,8 +6,8 @@ use std::fmt::Write;
 
 use pacto::ClockStatus;
 
-use super::{Explained, business, day_time, duration, metric_label};
-use crate::diff::{esc, money};
+use super::{Explained, amount, business, day_time, duration, metric_label};
+use crate::diff::esc;
 
 const STYLE: &str = "
 body { font: 14px/1.45 system-ui, sans-serif; margin: 1.5em auto; max-width: 1120px; color: #222; padding: 0 1em; }
@@ -104,11 +104,7 @@ pub fn render(e: &Explained<'_>) -> String {
             "<table><tr><th>kind</th><th>amount</th><th>approval</th><th>reason</th></tr>\n",
         );
         for c in &d.compensation {
-            let amount = match (&c.currency, c.days) {
-                (Some(cur), _) => format!("{} {cur}", money(cur, i128::from(c.amount))),
-                (None, Some(n)) => format!("{n} days"),
-                (None, None) => "—".to_owned(),
-            };
+            let amount = amount(c).unwrap_or_else(|| "—".to_owned());
             let approval = if c.requires_approval { "needed" } else { "—" };
             let _ = writeln!(
                 out,

@@ -26,15 +26,8 @@ use crate::policy_cmd;
 
 #[derive(Args)]
 pub struct ExplainArgs {
-    /// The policy bundle folder.
-    #[arg(long, value_name = "DIR")]
-    policy: PathBuf,
-    /// The case JSON file.
-    #[arg(long, value_name = "FILE")]
-    case: PathBuf,
-    /// The decision's `now` (RFC 3339); defaults to the case's last event.
-    #[arg(long, value_name = "T")]
-    now: Option<String>,
+    #[command(flatten)]
+    input: policy_cmd::CaseArgs,
     /// What to write.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -101,16 +94,10 @@ pub fn render(explained: &Explained<'_>, format: Format) -> String {
 }
 
 pub fn run(a: ExplainArgs) -> Result<ExitCode, Report> {
-    let policy = policy_cmd::load(&a.policy)?;
-    let case = policy_cmd::read_case(&a.case)?;
-    let now = match &a.now {
-        Some(t) => policy_cmd::instant("--now", t)?,
-        None => policy_cmd::default_now(&case),
-    };
-    let decision = policy.decide_traced(&case, now).map_err(|e| {
-        let context = format!("{}: case `{}`", a.case.display(), case.id);
-        Report::new(e).wrap_err(context)
-    })?;
+    let (policy, case, now) = a.input.load()?;
+    let decision = policy
+        .decide_traced(&case, now)
+        .map_err(|e| a.input.failed(&case, e))?;
     let trace = decision
         .trace
         .as_deref()
@@ -206,6 +193,30 @@ fn business_minutes(minutes: i64) -> String {
     } else {
         format!("{minutes} business {unit}")
     }
+}
+
+/// What a compensation line grants: `49.90 EUR`, `30 days`, or nothing (an apology).
+fn amount(c: &pacto::decision::Compensation) -> Option<String> {
+    match (&c.currency, c.days) {
+        (Some(cur), _) => Some(format!(
+            "{} {cur}",
+            crate::diff::money(cur, i128::from(c.amount))
+        )),
+        (None, Some(days)) => Some(format!("{days} days")),
+        (None, None) => None,
+    }
+}
+
+/// A compensation line in one phrase: `service credit 49.90 EUR (needs approval)`.
+fn granted(c: &pacto::decision::Compensation) -> String {
+    let kind = c.kind.as_str().replace('_', " ");
+    let what = amount(c).map(|a| format!(" {a}")).unwrap_or_default();
+    let approval = if c.requires_approval {
+        " (needs approval)"
+    } else {
+        ""
+    };
+    format!("{kind}{what}{approval}")
 }
 
 /// A metric's name for people: `first response`.

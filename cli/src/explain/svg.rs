@@ -22,8 +22,8 @@ use pacto::case::{Event, Status};
 use pacto::trace::{ClockTrace, HostCall, PauseReason};
 use pacto::{Calendar, ClockStatus, Pauses};
 
-use super::{Explained, business, day_time, metric_label};
-use crate::diff::{esc, money};
+use super::{Explained, business, day_time, granted, metric_label};
+use crate::diff::esc;
 
 const WIDTH: f64 = 1100.0;
 const LEFT: f64 = 180.0;
@@ -663,22 +663,7 @@ fn decision_lines(out: &mut String, e: &Explained<'_>, mut y: f64) -> f64 {
         lines.push("Compensation: none".to_owned());
     }
     for c in &d.compensation {
-        let amount = c
-            .currency
-            .as_deref()
-            .map(|cur| format!(" {} {cur}", money(cur, i128::from(c.amount))))
-            .or(c.days.map(|n| format!(" {n} days")))
-            .unwrap_or_default();
-        let approval = if c.requires_approval {
-            " (needs approval)"
-        } else {
-            ""
-        };
-        lines.push(format!(
-            "Compensation: {}{amount}{approval} — {}",
-            c.kind.as_str().replace('_', " "),
-            c.reason
-        ));
+        lines.push(format!("Compensation: {} — {}", granted(c), c.reason));
     }
     for line in lines {
         let _ = write!(out, r#"<text x="12" y="{y:.1}">{}</text>"#, esc(&line));

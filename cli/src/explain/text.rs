@@ -7,8 +7,9 @@ use jiff::tz::TimeZone;
 use pacto::ClockStatus;
 use pacto::trace::{ClockTrace, HostCall, PauseReason};
 
-use super::{Explained, business, business_minutes, day_time, duration, metric_label, span};
-use crate::diff::money;
+use super::{
+    Explained, business, business_minutes, day_time, duration, granted, metric_label, span,
+};
 
 /// Counted intervals listed in full up to this many; longer lists show their ends.
 const LIST_IN_FULL: usize = 12;
@@ -224,23 +225,7 @@ fn decision_account(out: &mut String, e: &Explained<'_>) {
     } else {
         let _ = writeln!(out, "Compensation:");
         for c in &d.compensation {
-            let what = match (&c.currency, c.days) {
-                (Some(cur), _) => format!("{} {cur}", money(cur, i128::from(c.amount))),
-                (None, Some(days)) => format!("{days} days"),
-                (None, None) => String::new(),
-            };
-            let approval = if c.requires_approval {
-                " (needs approval)"
-            } else {
-                ""
-            };
-            let kind = c.kind.as_str().replace('_', " ");
-            let what = if what.is_empty() {
-                what
-            } else {
-                format!(" {what}")
-            };
-            let _ = writeln!(out, "  {kind}{what}{approval}: {}", c.reason);
+            let _ = writeln!(out, "  {}: {}", granted(c), c.reason);
         }
     }
     if !d.notes.is_empty() {

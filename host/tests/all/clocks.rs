@@ -38,21 +38,33 @@ fn mismatches(what: &str, expect: &Value, actual: &Value) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn clock_scenarios() {
+/// The `office` calendar and the scenarios of `tests/data/clocks/`.
+pub fn scenarios() -> (Calendar, Vec<Value>) {
     let cal = Calendar::from_toml("office.toml", include_str!("../data/clocks/office.toml"))
         .expect("calendar");
-    let scenarios: Vec<Value> =
+    let scenarios =
         serde_json::from_str(include_str!("../data/clocks/scenarios.json")).expect("scenarios");
+    (cal, scenarios)
+}
+
+/// A scenario's name, its case and its `now`.
+pub fn scenario(sc: &Value) -> (&str, Case, Timestamp) {
+    let name = sc["name"].as_str().expect("name");
+    let case = Case::from_value(json!({
+        "id": name, "opened_at": sc["opened_at"], "priority": "normal", "channel": "email",
+        "kind": "question", "customer": {"id": "K-1", "tier": "standard"}, "events": sc["events"],
+    }))
+    .expect("scenario cases are valid");
+    let now: Timestamp = sc["now"].as_str().expect("now").parse().expect("now");
+    (name, case, now)
+}
+
+#[test]
+fn clock_scenarios() {
+    let (cal, scenarios) = scenarios();
     let mut failures = Vec::new();
     for sc in &scenarios {
-        let name = sc["name"].as_str().expect("name");
-        let case = Case::from_value(json!({
-            "id": name, "opened_at": sc["opened_at"], "priority": "normal", "channel": "email",
-            "kind": "question", "customer": {"id": "K-1", "tier": "standard"}, "events": sc["events"],
-        }))
-        .expect("scenario cases are valid");
-        let now: Timestamp = sc["now"].as_str().expect("now").parse().expect("now");
+        let (name, case, now) = scenario(sc);
         let timeline = Timeline::derive(&case, now);
         if let Some(expect) = sc.get("timeline") {
             for m in mismatches("timeline", expect, &timeline_json(&cal, &timeline)) {

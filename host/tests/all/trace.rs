@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use pacto::fixture::Fixture;
 use pacto::trace::{ClockTrace, HostCall, KEEP_AT_EACH_END, Trace};
 use pacto::{Calendar, Case, Clock, ClockStatus, Engine, Metric, Pauses, Policy, Timeline};
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// Checks one clock trace against the clock the host measures and against the
 /// calendar; returns what is wrong, one line each.
@@ -99,20 +99,11 @@ fn check(
 
 #[test]
 fn counted_intervals_add_up_in_every_clock_scenario() {
-    let cal = Calendar::from_toml("office.toml", include_str!("../data/clocks/office.toml"))
-        .expect("calendar");
-    let scenarios: Vec<Value> =
-        serde_json::from_str(include_str!("../data/clocks/scenarios.json")).expect("scenarios");
+    let (cal, scenarios) = crate::clocks::scenarios();
     let mut failures = Vec::new();
     let mut checked = 0;
     for sc in &scenarios {
-        let name = sc["name"].as_str().expect("name");
-        let case = Case::from_value(json!({
-            "id": name, "opened_at": sc["opened_at"], "priority": "normal", "channel": "email",
-            "kind": "question", "customer": {"id": "K-1", "tier": "standard"}, "events": sc["events"],
-        }))
-        .expect("scenario cases are valid");
-        let now: Timestamp = sc["now"].as_str().expect("now").parse().expect("now");
+        let (name, case, now) = crate::clocks::scenario(sc);
         let timeline = Timeline::derive(&case, now);
         for metric in Metric::ALL {
             for target in [0, 1, 30, 240, 960, 10_000] {
