@@ -15,7 +15,12 @@ use crate::{pacto, path, repo, stderr};
 
 /// `rules/standard-rhai` copied to `dir/name`, with `edit` applied to the script, a
 /// version and the wall-clock cap lifted (the one limit that depends on the machine).
-fn variant(dir: &Path, name: &str, version: &str, edit: impl Fn(String) -> String) -> PathBuf {
+pub(crate) fn variant(
+    dir: &Path,
+    name: &str,
+    version: &str,
+    edit: impl Fn(String) -> String,
+) -> PathBuf {
     let from = repo().join("rules/standard-rhai");
     let to = dir.join(name);
     fs::create_dir_all(to.join("calendars")).unwrap();

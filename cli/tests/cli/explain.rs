@@ -430,3 +430,34 @@ fn the_golden_pictures_are_what_explain_draws_and_their_pngs_were_rendered_from_
     }
     assert_eq!(checked, 2);
 }
+
+#[test]
+fn a_warning_the_policy_computes_is_marked_on_the_picture() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = crate::diff::variant(dir.path(), "warns", "1.0.1", |s| {
+        s.replace(
+            "fn decide(ticket, now) {",
+            "fn decide(ticket, now) {\n    let warn = add_business_minutes(\"business\", ticket.clock(\"resolution\", \"business\", 720).due, -60);",
+        )
+    });
+    let (name, now) = EXAMPLES[0];
+    let trace = decide(path(&policy), &case_file(name), now, true)["trace"].clone();
+    let warning = trace["host_calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["function"] == "add_business_minutes")
+        .expect("the call is in the trace");
+    assert_eq!(warning["minutes"], -60);
+    let at = warning["value"].as_i64().unwrap();
+    let svg = explain(path(&policy), &case_file(name), now, "svg");
+    let points: Vec<_> = elements(&svg)
+        .into_iter()
+        .filter(|(n, a)| n == "line" && a.get("class").is_some_and(|c| c == "point"))
+        .collect();
+    assert_eq!(points.len(), 1, "{svg}");
+    assert_eq!(seconds(&points[0].1["data-at"]) as i64, at);
+    // one business hour before resolution's due (Wed 4 Mar 12:43)
+    assert_eq!(points[0].1["data-at"], "2026-03-04T11:43:00+01:00");
+    assert!(svg.contains("warning: 60 business minutes before"));
+}
