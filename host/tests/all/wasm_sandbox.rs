@@ -87,6 +87,21 @@ fn a_panic_carries_its_message() {
 }
 
 #[test]
+fn a_panic_keeps_what_the_guest_wrote_before_it() {
+    let e = attack("traceback").to_string();
+    assert!(e.contains("the policy panicked: panicked at"), "{e}");
+    assert!(!e.contains("RUST_BACKTRACE"), "{e}");
+    assert!(e.contains("uncaught exception"), "{e}");
+    assert!(
+        e.contains("the guest wrote before it:\nTraceback (most recent call last):\n  File \"app.py\", line 7, in decide\nValueError: no rule for case traceback"),
+        "{e}"
+    );
+    assert!(!e.contains("thread '"), "Rust's preamble is left out: {e}");
+    // a plain panic has nothing before it
+    assert!(!attack("panic").to_string().contains("wrote before"));
+}
+
+#[test]
 fn an_invalid_decision_names_the_field() {
     let e = attack("invalid");
     assert!(

@@ -204,7 +204,21 @@ impl WasmBackend {
                 let said = store.data().stderr();
                 let said = said.trim();
                 DecideError::policy(match said.rfind("panicked at") {
-                    Some(i) => format!("the policy panicked: {}", said[i..].trim()),
+                    Some(i) => {
+                        // the hint is for a process, not a guest: it has no environment
+                        let panic = said[i..]
+                            .lines()
+                            .filter(|l| !l.starts_with("note: run with `RUST_BACKTRACE"))
+                            .collect::<Vec<_>>()
+                            .join("\n");
+                        match wrote_before(&said[..i]) {
+                            Some(before) => format!(
+                                "the policy panicked: {}\nthe guest wrote before it:\n{before}",
+                                panic.trim()
+                            ),
+                            None => format!("the policy panicked: {}", panic.trim()),
+                        }
+                    }
                     None if !said.is_empty() => format!("the policy trapped ({trap}): {said}"),
                     None => format!("the policy trapped: {trap}"),
                 })
@@ -212,6 +226,23 @@ impl WasmBackend {
             None => DecideError::policy(format!("{e:#}")),
         }
     }
+}
+
+/// What a guest wrote to stderr before its panic message, without the `thread '…'`
+/// that Rust's panic handler puts in front of `panicked at` on the same line; `None` when nothing else
+/// (a Python or JavaScript traceback is printed there, before the trap).
+fn wrote_before(text: &str) -> Option<&str> {
+    let text = text.trim_end();
+    let last = text.rfind('\n').map_or(0, |i| i + 1);
+    let preamble = &text[last..];
+    // `thread '<unnamed>' ` or, with the thread's id, `thread '<unnamed>' (1) `
+    let text = if preamble.starts_with("thread '") {
+        text[..last].trim_end()
+    } else {
+        text
+    };
+    let text = text.trim_start();
+    (!text.is_empty()).then_some(text)
 }
 
 /// Runs `f`, which calls into a guest, where wasmtime-wasi's synchronous WASI can work.

@@ -111,6 +111,14 @@ impl Policy for Sandbox {
                 Err(PolicyError::new(format!("unreachable {n}")))
             }
             "panic" => panic!("no rule for case {}", ticket.id),
+            // what a Python or JavaScript guest does with an uncaught exception: the
+            // traceback on stderr, then a trap
+            "traceback" => {
+                eprintln!(
+                    "Traceback (most recent call last):\n  File \"app.py\", line 7, in decide\nValueError: no rule for case traceback"
+                );
+                panic!("uncaught exception")
+            }
             "invalid" => Ok(Decision {
                 escalation: Some(Escalation {
                     level: 9,
