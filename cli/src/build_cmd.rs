@@ -1,6 +1,8 @@
 //! `pacto build DIR...`: compiles each Wasm bundle's guest crate (`source` in
-//! `policy.toml`) for `wasm32-wasip2` and installs the component as the bundle's entry.
-//! Cargo's own diagnostics are shown as they come.
+//! `policy.toml`) for `wasm32-wasip2` and installs the component as the bundle's entry,
+//! then loads the bundle as `pacto check` does (so a component whose `describe()` is not
+//! the policy `policy.toml` names fails the build). Cargo's own diagnostics are shown as
+//! they come.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -47,6 +49,16 @@ pub fn run(a: BuildArgs) -> Result<ExitCode, Report> {
         let size = std::fs::metadata(&bundle.entry)
             .map(|m| m.len())
             .unwrap_or(0);
+        // the component must be the policy policy.toml names (`describe()`), link
+        // against this host and start: what `pacto check` checks, so a build that would
+        // be refused at load fails here, naming the bundle
+        crate::policy_cmd::load(dir).map_err(|e| {
+            e.wrap_err(format!(
+                "{}: built {}, but the bundle does not load",
+                dir.display(),
+                bundle.entry.display()
+            ))
+        })?;
         eprintln!(
             "built {} ({} KiB) from {}",
             bundle.entry.display(),

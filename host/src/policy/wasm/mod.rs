@@ -170,7 +170,7 @@ impl WasmBackend {
             .map_err(|e| refuse(format!("`describe` failed: {}", backend.trap(&e, &store))))?;
         if described.name != bundle.name || described.version != bundle.version {
             return Err(refuse(format!(
-                "the component describes itself as `{} {}` but policy.toml says `{} {}`; rebuild it with `pacto build`",
+                "the component describes itself as `{} {}` but policy.toml says `{} {}`; make the guest's `describe()` and policy.toml agree, then `pacto build` it again",
                 described.name, described.version, bundle.name, bundle.version
             )));
         }
