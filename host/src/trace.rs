@@ -401,19 +401,8 @@ impl ClockTrace {
         let pauses = clock::pauses(metric, timeline, now)?;
 
         let mut counted = Ends::new();
-        let mut open: Option<(i64, i64)> = None;
         let (s, e) = (start.as_second(), until.as_second());
-        calendar.each_counted(s, e, &pauses, |a, b| match open.as_mut() {
-            Some(span) if span.1 == a => span.1 = b,
-            _ => {
-                if let Some((x, y)) = open.replace((a, b)) {
-                    counted.push((x, y), |&(x, y)| y - x);
-                }
-            }
-        })?;
-        if let Some(span) = open {
-            counted.push(span, |&(x, y)| y - x);
-        }
+        calendar.each_counted(s, e, &pauses, |a, b| counted.push((a, b), |&(x, y)| y - x))?;
         let (spans, omitted) = counted.finish();
         trace.counted = spans
             .into_iter()

@@ -154,27 +154,8 @@ impl Calendar {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn is_holiday(&self, date: jiff::civil::Date) -> bool {
-        let (y, m, d) = (i32::from(date.year()), date.month() as u8, date.day() as u8);
-        let day = days::from_civil(y, m, d);
-        if self
-            .overrides
-            .binary_search_by_key(&day, |(d, _)| *d)
-            .is_ok()
-        {
-            return false;
-        }
-        if self.holidays.binary_search(&day).is_ok() {
-            return true;
-        }
-        let key = days::month_day_key(m, d);
-        if self
-            .recurring_overrides
-            .binary_search_by_key(&key, |(k, _)| *k)
-            .is_ok()
-        {
-            return false;
-        }
-        self.recurring_holidays.binary_search(&key).is_ok()
+        let day = days::from_civil(i32::from(date.year()), date.month() as u8, date.day() as u8);
+        matches!(self.day_rule(day), walk::DayRule::Holiday)
     }
 
     /// Whether `at` is inside business hours (an instant at a closing time is not).
@@ -301,7 +282,8 @@ impl Calendar {
     }
 
     /// Calls `f(a, b)` with each business interval `[a, b)` (Unix seconds) between
-    /// `s` and `e` outside `pauses`, in increasing order: the seconds
+    /// `s` and `e` outside `pauses`, in increasing order, intervals that touch (a
+    /// calendar open around the clock, across midnight) joined: the seconds
     /// [`business_seconds_between`](Self::business_seconds_between) adds up.
     pub(crate) fn each_counted(
         &self,
@@ -313,16 +295,26 @@ impl Calendar {
         if e <= s {
             return Ok(());
         }
-        let mut cursor = 0;
+        let (mut cursor, mut held) = (0, None::<(i64, i64)>);
         self.walk_forward(s, Limit::Until(e), |a, b| {
             if a >= e {
                 return Break(());
             }
             pauses.free_parts(a, b.min(e), &mut cursor, |x, y| {
-                f(x, y);
+                match held.as_mut() {
+                    Some(span) if span.1 == x => span.1 = y,
+                    _ => {
+                        if let Some((p, q)) = held.replace((x, y)) {
+                            f(p, q);
+                        }
+                    }
+                }
                 Continue::<()>(())
             })
         })?;
+        if let Some((p, q)) = held {
+            f(p, q);
+        }
         Ok(())
     }
 
@@ -358,16 +350,13 @@ impl Calendar {
         limit: usize,
     ) -> Result<(Vec<(Timestamp, Timestamp)>, usize), TimeError> {
         let (s, e) = (second(start)?, second(end)?);
-        let (mut spans, mut more, mut last_end) = (Vec::<(i64, i64)>::new(), 0usize, None);
+        let (mut spans, mut more) = (Vec::new(), 0usize);
         self.each_counted(s, e, pauses, |a, b| {
-            let kept = spans.len();
-            match spans.last_mut() {
-                Some(last) if last.1 == a => last.1 = b,
-                _ if last_end == Some(a) => {}
-                _ if kept < limit => spans.push((a, b)),
-                _ => more += 1,
+            if spans.len() < limit {
+                spans.push((a, b));
+            } else {
+                more += 1;
             }
-            last_end = Some(b);
         })?;
         let spans = spans
             .into_iter()

@@ -25,23 +25,32 @@ pub(super) enum Limit {
     Search,
 }
 
+/// Where a day's hours come from.
+pub(super) enum DayRule<'a> {
+    /// An override's or the weekday's hours (none for a day the zone skips).
+    Hours(&'a [(u32, u32)]),
+    /// A dated or recurring holiday: closed.
+    Holiday,
+}
+
 fn ts(second: i64) -> Timestamp {
     Timestamp::from_second(second).unwrap_or(Timestamp::MAX)
 }
 
 impl Calendar {
-    /// The local hours of an epoch day: override, holiday or weekday, in that order of
-    /// precedence, dated entries before recurring ones. A day that does not exist in the
-    /// zone (skipped whole by a forward jump) has no hours: they do not move onto the next.
-    fn hours_on(&self, day: i64) -> &[(u32, u32)] {
+    /// What rule gives an epoch day its hours: override, holiday or weekday, in that
+    /// order of precedence, dated entries before recurring ones. A day that does not
+    /// exist in the zone (skipped whole by a forward jump) has no hours: they do not
+    /// move onto the next.
+    pub(super) fn day_rule(&self, day: i64) -> DayRule<'_> {
         if self.table.is_skipped_day(day) {
-            return &[];
+            return DayRule::Hours(&[]);
         }
         if let Ok(i) = self.overrides.binary_search_by_key(&day, |(d, _)| *d) {
-            return &self.overrides[i].1;
+            return DayRule::Hours(&self.overrides[i].1);
         }
         if self.holidays.binary_search(&day).is_ok() {
-            return &[];
+            return DayRule::Holiday;
         }
         if !self.recurring_overrides.is_empty() || !self.recurring_holidays.is_empty() {
             let (_, m, d) = days::to_civil(day);
@@ -50,13 +59,21 @@ impl Calendar {
                 .recurring_overrides
                 .binary_search_by_key(&key, |(k, _)| *k)
             {
-                return &self.recurring_overrides[i].1;
+                return DayRule::Hours(&self.recurring_overrides[i].1);
             }
             if self.recurring_holidays.binary_search(&key).is_ok() {
-                return &[];
+                return DayRule::Holiday;
             }
         }
-        &self.week[days::weekday(day)]
+        DayRule::Hours(&self.week[days::weekday(day)])
+    }
+
+    /// The local hours of an epoch day ([`day_rule`](Self::day_rule)).
+    fn hours_on(&self, day: i64) -> &[(u32, u32)] {
+        match self.day_rule(day) {
+            DayRule::Hours(hours) => hours,
+            DayRule::Holiday => &[],
+        }
     }
 
     /// The open spans of one local day as sorted, disjoint instant spans.

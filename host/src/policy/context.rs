@@ -18,7 +18,7 @@ use crate::calendar::Calendar;
 use crate::clock::{Clock, Metric, UnknownMetric};
 use crate::error::TimeError;
 use crate::timeline::Timeline;
-use crate::trace::{CallResult, HostCall, MAX_TRACED_CALLS};
+use crate::trace::{HostCall, MAX_TRACED_CALLS};
 
 /// A host function called with arguments it cannot use, or whose computation has no
 /// answer.
@@ -128,15 +128,22 @@ impl Context {
         self
     }
 
-    fn record(&self, call: impl FnOnce() -> HostCall) {
+    /// Hands `answer` back, first recording the call it answers (`call` describes it)
+    /// when the decision is traced.
+    fn record<T>(
+        &self,
+        answer: Result<T, SlaError>,
+        call: impl FnOnce(&Result<T, SlaError>) -> HostCall,
+    ) -> Result<T, SlaError> {
         if let Some(log) = &self.log {
             let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
             if log.calls.len() < MAX_TRACED_CALLS {
-                log.calls.push(call());
+                log.calls.push(call(&answer));
             } else {
                 log.omitted += 1;
             }
         }
+        answer
     }
 
     /// The host calls recorded, and how many more were made past the trace's cap.
@@ -223,23 +230,7 @@ impl Context {
 
     /// The SLA clock `metric` with a target of `minutes` business minutes on `calendar`.
     pub fn clock(&self, metric: Metric, calendar: &str, minutes: i64) -> Result<Clock, SlaError> {
-        let measured = self.calendar(calendar).and_then(|cal| {
-            Ok(Clock::measure_since(
-                metric,
-                cal,
-                minutes,
-                self.opened_at,
-                &self.timeline,
-                self.now,
-            )?)
-        });
-        self.record(|| HostCall::Clock {
-            metric: metric.as_str().to_owned(),
-            calendar: calendar.to_owned(),
-            minutes,
-            error: measured.as_ref().err().map(ToString::to_string),
-        });
-        measured
+        self.clock_as(metric.as_str(), Ok(metric), calendar, minutes)
     }
 
     /// [`clock`](Self::clock) with the metric by name (`first_response`, …).
@@ -249,19 +240,39 @@ impl Context {
         calendar: &str,
         minutes: i64,
     ) -> Result<Clock, SlaError> {
-        match metric.parse() {
-            Ok(metric) => self.clock(metric, calendar, minutes),
-            Err(e) => {
-                let e = SlaError::from(e);
-                self.record(|| HostCall::Clock {
-                    metric: metric.to_owned(),
-                    calendar: calendar.to_owned(),
-                    minutes,
-                    error: Some(e.to_string()),
-                });
-                Err(e)
-            }
-        }
+        self.clock_as(
+            metric,
+            metric.parse().map_err(SlaError::from),
+            calendar,
+            minutes,
+        )
+    }
+
+    /// The clock for `metric`, asked for by the name `asked`.
+    fn clock_as(
+        &self,
+        asked: &str,
+        metric: Result<Metric, SlaError>,
+        calendar: &str,
+        minutes: i64,
+    ) -> Result<Clock, SlaError> {
+        let measured = metric.and_then(|metric| {
+            let cal = self.calendar(calendar)?;
+            Ok(Clock::measure_since(
+                metric,
+                cal,
+                minutes,
+                self.opened_at,
+                &self.timeline,
+                self.now,
+            )?)
+        });
+        self.record(measured, |m| HostCall::Clock {
+            metric: asked.to_owned(),
+            calendar: calendar.to_owned(),
+            minutes,
+            error: m.as_ref().err().map(ToString::to_string),
+        })
     }
 
     /// `minutes` business minutes after `start` (Unix seconds); negative counts back.
@@ -276,13 +287,12 @@ impl Context {
                 .add_business_minutes(instant(start)?, minutes)?
                 .as_second())
         });
-        self.record(|| HostCall::AddBusinessMinutes {
+        self.record(answer, |a| HostCall::AddBusinessMinutes {
             calendar: calendar.to_owned(),
             start,
             minutes,
-            result: CallResult::from(&answer),
-        });
-        answer
+            result: a.into(),
+        })
     }
 
     /// Whole business minutes from `start` to `end` (Unix seconds).
@@ -295,13 +305,12 @@ impl Context {
         let answer = self
             .calendar(calendar)
             .and_then(|cal| Ok(cal.business_minutes_between(instant(start)?, instant(end)?)?));
-        self.record(|| HostCall::BusinessMinutesBetween {
+        self.record(answer, |a| HostCall::BusinessMinutesBetween {
             calendar: calendar.to_owned(),
             start,
             end,
-            result: CallResult::from(&answer),
-        });
-        answer
+            result: a.into(),
+        })
     }
 
     /// Whether `at` (Unix seconds) is inside business hours.
@@ -309,11 +318,10 @@ impl Context {
         let answer = self
             .calendar(calendar)
             .and_then(|cal| Ok(cal.is_business_time(instant(at)?)?));
-        self.record(|| HostCall::IsBusinessTime {
+        self.record(answer, |a| HostCall::IsBusinessTime {
             calendar: calendar.to_owned(),
             at,
-            result: CallResult::from(&answer.as_ref().map(|&open| i64::from(open))),
-        });
-        answer
+            result: (&a.as_ref().map(|&open| i64::from(open))).into(),
+        })
     }
 }

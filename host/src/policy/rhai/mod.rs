@@ -21,7 +21,6 @@ use crate::error::Location;
 use crate::policy::{Backend, Context, DecideError, LimitExceeded, PolicyFailed, SlaError};
 
 pub(crate) struct RhaiBackend {
-    ast: AST,
     limits: Limits,
     file: String,
     source: Arc<str>,
@@ -35,8 +34,9 @@ pub(crate) struct RhaiBackend {
     stack: usize,
 }
 
-/// A Rhai engine with the bundle's limits, and the start of the decision it runs (read
-/// by its progress callback for `timeout_ms`). One caller at a time uses it.
+/// A Rhai engine with the bundle's limits, the script compiled by it, and the start of
+/// the decision it runs (read by its progress callback for `timeout_ms`). One caller at
+/// a time uses it.
 struct Pooled {
     engine: rhai::Engine,
     started: Arc<Mutex<Option<Instant>>>,
@@ -44,15 +44,19 @@ struct Pooled {
     /// reused by the next ones: address space reserved once, and only the pages a
     /// decision touched are resident.
     stack: Option<corosensei::stack::DefaultStack>,
-    /// The script compiled for this engine alone (the backend's own AST if that
-    /// failed). A call clones reference counts inside the AST (its function library, a
-    /// script function's definition) many times per decision; with one AST shared by
-    /// every engine, two threads wrote the same counters all the time (BENCHMARKS.md,
-    /// "Lanes").
-    ast: Option<AST>,
+    /// The script, compiled for this engine alone. A call clones reference counts
+    /// inside the AST (its function library, a script function's definition) many times
+    /// per decision; with one AST shared by every engine, two threads wrote the same
+    /// counters all the time (BENCHMARKS.md, "Lanes").
+    ast: AST,
 }
 
-fn engine(limits: &Limits, guard: &Arc<view::Guard>) -> Pooled {
+/// An engine with the bundle's limits and `source` compiled by it.
+fn engine(
+    limits: &Limits,
+    guard: &Arc<view::Guard>,
+    source: &str,
+) -> Result<Pooled, rhai::ParseError> {
     let mut e = rhai::Engine::new();
     e.disable_symbol("eval");
     e.on_print(|_| {});
@@ -81,12 +85,13 @@ fn engine(limits: &Limits, guard: &Arc<view::Guard>) -> Pooled {
     });
     host_fns::register(&mut e);
     view::register(&mut e, guard);
-    Pooled {
+    let ast = e.compile(source)?;
+    Ok(Pooled {
         engine: e,
         started,
         stack: None,
-        ast: None,
-    }
+        ast,
+    })
 }
 
 impl RhaiBackend {
@@ -99,8 +104,7 @@ impl RhaiBackend {
             })?
             .into();
         let guard = view::Guard::new(Arc::clone(&source), &bundle.limits);
-        let mut e = engine(&bundle.limits, &guard);
-        let ast = e.engine.compile(&*source).map_err(|err| {
+        let e = engine(&bundle.limits, &guard, &source).map_err(|err| {
             let pos = err.position();
             BundleError::Policy {
                 location: Location::at_line_column_in(
@@ -112,7 +116,8 @@ impl RhaiBackend {
                 message: err.err_type().to_string(),
             }
         })?;
-        let has_decide = ast
+        let has_decide = e
+            .ast
             .iter_functions()
             .any(|f| f.name == "decide" && f.params.len() == 2);
         if !has_decide {
@@ -134,9 +139,7 @@ impl RhaiBackend {
                 ),
             });
         }
-        e.ast = Some(ast.clone());
         Ok(RhaiBackend {
-            ast,
             stack: stack_size(&bundle.limits),
             limits: bundle.limits.clone(),
             file,
@@ -275,17 +278,14 @@ fn stack_size(limits: &Limits) -> usize {
 impl Backend for RhaiBackend {
     fn decide(&self, case: &Case, ctx: &Context) -> Result<PolicyOutput, DecideError> {
         let pool = &self.pools[crate::lane::current(self.pools.len())];
-        let mut pooled = pool
-            .lock()
-            .map(|mut p| p.pop())
-            .unwrap_or(None)
-            .unwrap_or_else(|| {
-                let mut fresh = engine(&self.limits, &self.guard);
-                // the same source compiled by an engine with the same settings: the same
-                // AST, with counters of its own
-                fresh.ast = fresh.engine.compile(&*self.source).ok();
-                fresh
-            });
+        let popped = pool.lock().map(|mut p| p.pop()).unwrap_or(None);
+        let mut pooled = match popped {
+            Some(pooled) => pooled,
+            // the script compiled at load; compiled again by a new engine with the same
+            // settings it gives the same AST, with counters of its own
+            None => engine(&self.limits, &self.guard, &self.source)
+                .map_err(|e| DecideError::policy(format!("the script no longer compiles: {e}")))?,
+        };
         // on a stack of its own, sized from the limits: a script nesting maps as deep as
         // they allow cannot overflow the caller's (a 2 MiB thread, a tokio worker)
         let mut stack = match pooled.stack.take() {
@@ -333,7 +333,7 @@ impl RhaiBackend {
             .call_fn_with_options::<Dynamic>(
                 options,
                 &mut scope,
-                pooled.ast.as_ref().unwrap_or(&self.ast),
+                &pooled.ast,
                 "decide",
                 (ticket, now),
             )

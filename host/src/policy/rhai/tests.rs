@@ -301,7 +301,7 @@ impl RhaiBackend {
         let result = pooled.engine.call_fn_with_options::<Dynamic>(
             options,
             &mut Scope::new(),
-            &self.ast,
+            &pooled.ast,
             format!("probe_{i}"),
             (ticket,),
         );
@@ -318,7 +318,7 @@ impl RhaiBackend {
 #[test]
 fn a_script_does_the_same_with_the_views_as_with_the_maps() {
     let (backend, calendars) = backend();
-    let pooled = super::engine(&backend.limits, &backend.guard);
+    let pooled = super::engine(&backend.limits, &backend.guard, &backend.source).unwrap();
     for (case, now) in cases() {
         let timeline = Arc::new(Timeline::derive(&case, now));
         let ctx = Context::new(
@@ -340,7 +340,7 @@ fn a_script_does_the_same_with_the_views_as_with_the_maps() {
 #[test]
 fn a_typo_is_an_error_at_the_property_or_the_index() {
     let (backend, calendars) = backend();
-    let pooled = super::engine(&backend.limits, &backend.guard);
+    let pooled = super::engine(&backend.limits, &backend.guard, &backend.source).unwrap();
     let (case, now) = cases().remove(0);
     let timeline = Arc::new(Timeline::derive(&case, now));
     let ctx = Context::new(calendars, Arc::clone(&timeline), case.opened_at, now);
