@@ -70,9 +70,19 @@ impl AppState {
         case: &Case,
         now: Timestamp,
     ) -> Result<pacto::Decision, pacto::DecideError> {
+        self.counted(served, || served.decide(case, now))
+    }
+
+    /// The decision `decide` makes with `served`, counted in the metrics: its latency,
+    /// and the decision under the policy that made it or the error under its kind.
+    fn counted(
+        &self,
+        served: &Served,
+        decide: impl FnOnce() -> Result<pacto::Decision, pacto::DecideError>,
+    ) -> Result<pacto::Decision, pacto::DecideError> {
         let name = &served.info().name;
         let started = Instant::now();
-        let result = served.decide(case, now);
+        let result = decide();
         self.metrics
             .latency
             .get_or_create(&PolicyLabel {
@@ -223,17 +233,9 @@ pub async fn explain(
     let served = state.served(&name)?;
     let (case, now) = request(&raw).inspect_err(|_| state.bad_input(&name))?;
     let policy = served.policy();
-    let decision = policy.decide_traced(&case, now).map_err(|e| {
-        state
-            .metrics
-            .errors
-            .get_or_create(&ErrorLabels {
-                policy: name.clone(),
-                kind: e.kind().into(),
-            })
-            .inc();
-        ApiError::decide(&e)
-    })?;
+    let decision = state
+        .counted(&served, || policy.decide_traced(&case, now))
+        .map_err(|e| ApiError::decide(&e))?;
     let Some(trace) = decision.trace.as_deref() else {
         return Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
