@@ -213,52 +213,61 @@ pub enum HostCall {
     AddBusinessMinutes {
         /// The calendar.
         calendar: String,
-        /// Unix seconds.
-        start: i64,
+        /// The start the policy passed (as Unix seconds); null if no instant.
+        start: Option<LocalInstant>,
         /// Minutes to add.
         minutes: i64,
-        /// The answer in Unix seconds, or the error.
+        /// The instant answered, or the error.
         #[serde(flatten)]
-        result: CallResult,
+        result: CallResult<LocalInstant>,
     },
     /// `sla.business_minutes_between(calendar, start, end)`.
     BusinessMinutesBetween {
         /// The calendar.
         calendar: String,
-        /// Unix seconds.
-        start: i64,
-        /// Unix seconds.
-        end: i64,
+        /// The start the policy passed; null if no instant.
+        start: Option<LocalInstant>,
+        /// The end the policy passed; null if no instant.
+        end: Option<LocalInstant>,
         /// The answer in minutes, or the error.
         #[serde(flatten)]
-        result: CallResult,
+        result: CallResult<i64>,
     },
     /// `sla.is_business_time(calendar, at)`.
     IsBusinessTime {
         /// The calendar.
         calendar: String,
-        /// Unix seconds.
-        at: i64,
-        /// The answer (1 for open, 0 for closed), or the error.
+        /// The instant the policy passed; null if no instant.
+        at: Option<LocalInstant>,
+        /// The answer, or the error.
         #[serde(flatten)]
-        result: CallResult,
+        result: CallResult<bool>,
     },
 }
 
-/// A host call's answer.
+/// A host call's answer. Instants, in arguments and answers, are RFC 3339 in the
+/// offset of the call's calendar (UTC when the calendar is unknown), as every instant a
+/// decision shows; a policy passes and gets them as Unix seconds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum CallResult {
+pub enum CallResult<T> {
     /// The value returned.
-    Value(i64),
+    Value(T),
     /// The error returned.
     Error(String),
 }
 
-impl<E: std::fmt::Display> From<&Result<i64, E>> for CallResult {
-    fn from(r: &Result<i64, E>) -> Self {
+impl<T> CallResult<T> {
+    /// The answer `r`, its value shown by `show`.
+    pub(crate) fn of<V, E: std::fmt::Display>(
+        r: &Result<V, E>,
+        show: impl FnOnce(&V) -> Option<T>,
+    ) -> Self {
         match r {
-            Ok(v) => CallResult::Value(*v),
+            Ok(v) => match show(v) {
+                Some(t) => CallResult::Value(t),
+                None => CallResult::Error("the answer is not an instant".into()),
+            },
             Err(e) => CallResult::Error(e.to_string()),
         }
     }

@@ -554,7 +554,7 @@ fn points(
         else {
             continue;
         };
-        let at = ts(*at);
+        let at = at.timestamp;
         if !axis.contains(at) {
             continue;
         }

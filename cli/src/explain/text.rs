@@ -264,15 +264,27 @@ fn call(c: &HostCall) -> String {
             start,
             minutes,
             ..
-        } => format!("add_business_minutes({calendar}, {start}, {minutes})"),
+        } => format!(
+            "add_business_minutes({calendar}, {}, {minutes})",
+            shown(start)
+        ),
         HostCall::BusinessMinutesBetween {
             calendar,
             start,
             end,
             ..
-        } => format!("business_minutes_between({calendar}, {start}, {end})"),
+        } => format!(
+            "business_minutes_between({calendar}, {}, {})",
+            shown(start),
+            shown(end)
+        ),
         HostCall::IsBusinessTime { calendar, at, .. } => {
-            format!("is_business_time({calendar}, {at})")
+            format!("is_business_time({calendar}, {})", shown(at))
         }
     }
+}
+
+/// An instant argument as the trace shows it (RFC 3339), or `?` for none.
+fn shown(at: &Option<pacto::LocalInstant>) -> String {
+    at.map_or_else(|| "?".to_owned(), |t| t.to_string())
 }

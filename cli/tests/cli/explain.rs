@@ -449,7 +449,7 @@ fn a_warning_the_policy_computes_is_marked_on_the_picture() {
         .find(|c| c["function"] == "add_business_minutes")
         .expect("the call is in the trace");
     assert_eq!(warning["minutes"], -60);
-    let at = warning["value"].as_i64().unwrap();
+    let at = seconds(warning["value"].as_str().unwrap()) as i64;
     let svg = explain(path(&policy), &case_file(name), now, "svg");
     let points: Vec<_> = elements(&svg)
         .into_iter()

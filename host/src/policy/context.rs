@@ -15,10 +15,11 @@ use std::sync::{Arc, Mutex};
 use jiff::Timestamp;
 
 use crate::calendar::Calendar;
+use crate::calendar::LocalInstant;
 use crate::clock::{Clock, Metric, UnknownMetric};
 use crate::error::TimeError;
 use crate::timeline::Timeline;
-use crate::trace::{HostCall, MAX_TRACED_CALLS};
+use crate::trace::{CallResult, HostCall, MAX_TRACED_CALLS};
 
 /// A host function called with arguments it cannot use, or whose computation has no
 /// answer.
@@ -144,6 +145,19 @@ impl Context {
             }
         }
         answer
+    }
+
+    /// Unix seconds as a trace shows them: in `calendar`'s offset (UTC for a calendar
+    /// the bundle lacks); `None` for a second that is no instant.
+    fn shown(&self, calendar: &str, second: i64) -> Option<LocalInstant> {
+        let at = Timestamp::from_second(second).ok()?;
+        Some(match self.calendars.get(calendar) {
+            Some(cal) => LocalInstant::on(cal, at),
+            None => LocalInstant {
+                timestamp: at,
+                offset: jiff::tz::Offset::UTC,
+            },
+        })
     }
 
     /// The host calls recorded, and how many more were made past the trace's cap.
@@ -289,9 +303,9 @@ impl Context {
         });
         self.record(answer, |a| HostCall::AddBusinessMinutes {
             calendar: calendar.to_owned(),
-            start,
+            start: self.shown(calendar, start),
             minutes,
-            result: a.into(),
+            result: CallResult::of(a, |&at| self.shown(calendar, at)),
         })
     }
 
@@ -307,9 +321,9 @@ impl Context {
             .and_then(|cal| Ok(cal.business_minutes_between(instant(start)?, instant(end)?)?));
         self.record(answer, |a| HostCall::BusinessMinutesBetween {
             calendar: calendar.to_owned(),
-            start,
-            end,
-            result: a.into(),
+            start: self.shown(calendar, start),
+            end: self.shown(calendar, end),
+            result: CallResult::of(a, |&minutes| Some(minutes)),
         })
     }
 
@@ -320,8 +334,8 @@ impl Context {
             .and_then(|cal| Ok(cal.is_business_time(instant(at)?)?));
         self.record(answer, |a| HostCall::IsBusinessTime {
             calendar: calendar.to_owned(),
-            at,
-            result: (&a.as_ref().map(|&open| i64::from(open))).into(),
+            at: self.shown(calendar, at),
+            result: CallResult::of(a, |&open| Some(open)),
         })
     }
 }

@@ -302,9 +302,9 @@ fn decide(ticket, now) {
         calls,
         json!([
             {"function": "clock", "metric": "first_response", "calendar": "office", "minutes": 60},
-            {"function": "add_business_minutes", "calendar": "office", "start": 1_772_449_200, "minutes": -15, "value": 1_772_448_300},
-            {"function": "is_business_time", "calendar": "office", "at": 1_772_447_400, "value": 1},
-            {"function": "business_minutes_between", "calendar": "office", "start": 1_772_445_600, "end": 1_772_447_400, "value": 30},
+            {"function": "add_business_minutes", "calendar": "office", "start": "2026-03-02T11:00:00+00:00", "minutes": -15, "value": "2026-03-02T10:45:00+00:00"},
+            {"function": "is_business_time", "calendar": "office", "at": "2026-03-02T10:30:00+00:00", "value": true},
+            {"function": "business_minutes_between", "calendar": "office", "start": "2026-03-02T10:00:00+00:00", "end": "2026-03-02T10:30:00+00:00", "value": 30},
             {"function": "clock", "metric": "first_response", "calendar": "night", "minutes": 60,
              "error": "unknown calendar `night`; the bundle has `office`"},
         ])
