@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod build;
 mod calendar;
 mod corpus;
 mod determinism;

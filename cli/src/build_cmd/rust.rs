@@ -1,73 +1,10 @@
-//! `pacto build DIR...`: compiles each Wasm bundle's guest crate (`source` in
-//! `policy.toml`) for `wasm32-wasip2` and installs the component as the bundle's entry,
-//! then loads the bundle as `pacto check` does (so a component whose `describe()` is not
-//! the policy `policy.toml` names fails the build). Cargo's own diagnostics are shown as
-//! they come.
+//! A Rust guest crate, built by cargo for `wasm32-wasip2`.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Command, Stdio};
 
-use clap::Args;
 use miette::{Report, miette};
-use pacto::bundle::{Bundle, EngineKind};
-
-#[derive(Args)]
-pub struct BuildArgs {
-    /// Policy bundle folders (Rhai bundles are skipped).
-    #[arg(value_name = "DIR", required = true)]
-    dirs: Vec<PathBuf>,
-    /// Cargo's target directory (default: cargo's own choice).
-    #[arg(long, value_name = "DIR")]
-    target_dir: Option<PathBuf>,
-    /// Build without optimizations.
-    #[arg(long)]
-    debug: bool,
-}
-
-pub fn run(a: BuildArgs) -> Result<ExitCode, Report> {
-    for dir in &a.dirs {
-        let bundle = Bundle::load_with(dir, false).map_err(Report::new)?;
-        if bundle.engine != EngineKind::Wasm {
-            eprintln!("skip {}: a rhai bundle needs no build", dir.display());
-            continue;
-        }
-        let source = bundle.source.as_ref().ok_or_else(|| {
-            miette!(
-                "{}: `source` is missing: name the guest crate's folder to build it",
-                dir.join("policy.toml").display()
-            )
-        })?;
-        let wasm = build(source, a.target_dir.as_deref(), a.debug)?;
-        std::fs::copy(&wasm, &bundle.entry).map_err(|e| {
-            miette!(
-                "cannot install {} as {}: {e}",
-                wasm.display(),
-                bundle.entry.display()
-            )
-        })?;
-        let size = std::fs::metadata(&bundle.entry)
-            .map(|m| m.len())
-            .unwrap_or(0);
-        // the component must be the policy policy.toml names (`describe()`), link
-        // against this host and start: what `pacto check` checks, so a build that would
-        // be refused at load fails here, naming the bundle
-        crate::policy_cmd::load(dir).map_err(|e| {
-            e.wrap_err(format!(
-                "{}: built {}, but the bundle does not load",
-                dir.display(),
-                bundle.entry.display()
-            ))
-        })?;
-        eprintln!(
-            "built {} ({} KiB) from {}",
-            bundle.entry.display(),
-            size.div_ceil(1024),
-            source.display()
-        );
-    }
-    Ok(ExitCode::SUCCESS)
-}
 
 /// How a release guest is built, whatever the crate's own profile says: one codegen
 /// unit and link-time optimization let the wit-bindgen glue, the allocator and the
