@@ -2,6 +2,11 @@
 //! fixtures and passes them, Wasm bundles with the component the test build compiled
 //! from source; `rules/README.md` indexes every bundle; and, one module per bundle, its
 //! money rules hold over every decision of a replayed `pacto sample` corpus.
+//!
+//! The Python twin of the standard policy is built by componentize-py, which a plain
+//! `cargo test` machine lacks: here its fixtures are checked to be standard-rhai's, byte
+//! for byte; `scripts/guest-twins` (run by CI) builds it, runs them and replays 5,000
+//! cases through it against standard-rhai.
 
 mod complaints_retention;
 mod fallback;
@@ -26,10 +31,21 @@ const LIBRARY: &[&str] = &[
     "fallback",
     "internal-ola",
     "satisfaction-recovery",
+    "standard-py",
     "standard-rhai",
     "standard-wasm",
     "warranty",
 ];
+
+/// Whether `rules/<name>` is built from a Python or JavaScript module, by a tool the
+/// test build does not have.
+fn built_by_a_guest_language_tool(name: &str) -> bool {
+    let bundle = Bundle::load_with(&repo().join("rules").join(name), false).unwrap();
+    bundle
+        .source
+        .and_then(|s| s.extension().map(|e| e == "py" || e == "js"))
+        .unwrap_or(false)
+}
 
 /// The folder names of `rules/` that hold a bundle.
 fn bundles() -> BTreeSet<String> {
@@ -170,6 +186,20 @@ fn the_library_holds_its_bundles_and_the_index_names_each() {
     }
 }
 
+/// The fixtures of `rules/<name>`: file name and bytes.
+fn fixture_files(name: &str) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = fs::read_dir(repo().join("rules").join(name).join("fixtures"))
+        .unwrap()
+        .map(|f| {
+            let path = f.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, fs::read(&path).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
 /// The number of fixtures in `rules/<name>/fixtures`.
 fn fixture_count(name: &str) -> usize {
     fs::read_dir(repo().join("rules").join(name).join("fixtures"))
@@ -187,6 +217,14 @@ fn every_bundle_has_a_readme_and_twenty_fixtures_and_passes_them() {
         assert!(readme.len() > 1500, "rules/{name}/README.md is too thin");
         let fixtures = fixture_count(&name);
         assert!(fixtures >= 20, "rules/{name} has {fixtures} fixtures");
+        if built_by_a_guest_language_tool(&name) {
+            assert_eq!(
+                fixture_files(&name),
+                fixture_files("standard-rhai"),
+                "rules/{name}: a twin's fixtures are standard-rhai's"
+            );
+            continue;
+        }
 
         let bundle = runnable(&name);
         let out = crate::pacto(&["test", path(bundle.path())]);
