@@ -3,10 +3,10 @@
 //! from source; `rules/README.md` indexes every bundle; and, one module per bundle, its
 //! money rules hold over every decision of a replayed `pacto sample` corpus.
 //!
-//! The Python twin of the standard policy is built by componentize-py, which a plain
-//! `cargo test` machine lacks: here its fixtures are checked to be standard-rhai's, byte
-//! for byte; `scripts/guest-twins` (run by CI) builds it, runs them and replays 5,000
-//! cases through it against standard-rhai.
+//! The Python and JavaScript twins of the standard policy are built by componentize-py
+//! and componentize-js, which a plain `cargo test` machine lacks: here their fixtures are
+//! checked to be standard-rhai's, byte for byte; `scripts/guest-twins` (run by CI) builds
+//! them, runs them and replays 5,000 cases through them against standard-rhai.
 
 mod complaints_retention;
 mod fallback;
@@ -31,6 +31,7 @@ const LIBRARY: &[&str] = &[
     "fallback",
     "internal-ola",
     "satisfaction-recovery",
+    "standard-js",
     "standard-py",
     "standard-rhai",
     "standard-wasm",
