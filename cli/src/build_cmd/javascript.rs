@@ -32,26 +32,14 @@ pub(super) fn build(source: &Path) -> Result<Built, Report> {
             )
         })?;
     let scratch = super::scratch_with_wit()?;
-    let wasm = scratch.path().join("policy.wasm");
-    let status = Command::new(&tool)
+    let mut command = Command::new(&tool);
+    command
         .arg(&source)
         .arg("--wit")
         .arg(scratch.path().join("wit"))
         .arg("--out")
-        .arg(&wasm)
-        .stdout(super::to_stderr())
-        .status()
-        .map_err(|e| miette!("cannot run {}: {e}", tool.display()))?;
-    if !status.success() || !wasm.is_file() {
-        return Err(miette!(
-            "{}: {TOOL} failed (its errors are above)",
-            source.display()
-        ));
-    }
-    Ok(Built {
-        wasm,
-        _scratch: Some(scratch),
-    })
+        .arg(scratch.path().join("policy.wasm"));
+    super::componentize(command, &source, TOOL, scratch)
 }
 
 /// `node_modules/.bin/pacto-guest-js` in the module's folder or the nearest folder

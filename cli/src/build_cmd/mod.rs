@@ -15,7 +15,7 @@ mod rust;
 
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 use clap::Args;
 use miette::{Report, miette};
@@ -140,6 +140,32 @@ fn scratch_with_wit() -> Result<tempfile::TempDir, Report> {
         .and_then(|()| std::fs::write(wit.join("policy.wit"), WIT))
         .map_err(|e| miette!("cannot write the WIT world to {}: {e}", wit.display()))?;
     Ok(scratch)
+}
+
+/// Runs `command` (a toolchain that writes `scratch/policy.wasm`) with its output on
+/// our standard error, and returns the component it built; `what` names the tool in
+/// the error when it fails or writes nothing.
+fn componentize(
+    mut command: Command,
+    source: &Path,
+    what: &str,
+    scratch: tempfile::TempDir,
+) -> Result<Built, Report> {
+    let wasm = scratch.path().join("policy.wasm");
+    let status = command
+        .stdout(to_stderr())
+        .status()
+        .map_err(|e| miette!("cannot run {}: {e}", command.get_program().display()))?;
+    if !status.success() || !wasm.is_file() {
+        return Err(miette!(
+            "{}: {what} failed (its errors are above)",
+            source.display()
+        ));
+    }
+    Ok(Built {
+        wasm,
+        _scratch: Some(scratch),
+    })
 }
 
 /// The child's standard output, sent to ours for errors: `pacto build` keeps its

@@ -52,12 +52,12 @@ pub(super) fn build(source: &Path) -> Result<Built, Report> {
         ),
     )
     .map_err(|e| miette!("cannot write the entry module: {e}"))?;
-    let wasm = scratch.path().join("policy.wasm");
     let folder = match source.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let status = Command::new(&tool)
+    let mut command = Command::new(&tool);
+    command
         .arg("-d")
         .arg(scratch.path().join("wit"))
         .args(["-w", "policy", "componentize", entry])
@@ -68,20 +68,8 @@ pub(super) fn build(source: &Path) -> Result<Built, Report> {
         .arg("-p")
         .arg(&sdk)
         .arg("-o")
-        .arg(&wasm)
-        .stdout(super::to_stderr())
-        .status()
-        .map_err(|e| miette!("cannot run {}: {e}", tool.display()))?;
-    if !status.success() || !wasm.is_file() {
-        return Err(miette!(
-            "{}: componentize-py failed (its errors are above)",
-            source.display()
-        ));
-    }
-    Ok(Built {
-        wasm,
-        _scratch: Some(scratch),
-    })
+        .arg(scratch.path().join("policy.wasm"));
+    super::componentize(command, source, "componentize-py", scratch)
 }
 
 /// The folder holding the `pacto_guest` package, as the Python beside `tool` imports
