@@ -109,12 +109,7 @@ pub fn instant(flag: &str, text: &str) -> Result<Timestamp, Report> {
 
 /// The default `now` of a case: its last event, or its opening.
 pub fn default_now(case: &Case) -> Timestamp {
-    case.events
-        .iter()
-        .map(|e| e.at())
-        .max()
-        .unwrap_or(case.opened_at)
-        .max(case.opened_at)
+    pacto::corpus::default_now(case)
 }
 
 pub fn decide(a: DecideArgs) -> Result<ExitCode, Report> {

@@ -32,6 +32,7 @@
 //! | [`trace`] | why each deadline is where it is: intervals counted, pauses skipped, host calls |
 //! | [`bundle`] | a policy folder: `policy.toml`, the policy, its calendars, limits, digest |
 //! | [`engine`] | [`Engine`] loads bundles into [`Policy`] values |
+//! | [`corpus`] | corpus lines (a case, or `{"case", "now"}`) and the answer line `replay --out` writes for each |
 //! | [`fixture`] | fixtures: a case, a `now`, the expected part of a decision |
 //! | [`registry`] | [`Registry`]: the bundles of a folder by name, swapped while they serve, watched, with fallbacks |
 //! | [`error`] | [`Location`] and the errors of loading calendars and of time arithmetic |
@@ -47,6 +48,7 @@ pub mod bundle;
 pub mod calendar;
 pub mod case;
 pub mod clock;
+pub mod corpus;
 pub mod decision;
 pub mod engine;
 pub mod error;
