@@ -7,9 +7,10 @@
 //! function and defines the exception classes (`python/pacto/_errors.py`) that this
 //! module raises; `python/pacto/__init__.pyi` types both.
 
+use std::collections::BTreeMap;
 use std::ffi::CStr;
-use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use arrow_array::{Array, GenericStringArray, OffsetSizeTrait, StringViewArray, cast::AsArray};
 use arrow_data::ffi::FFI_ArrowArray;
@@ -91,8 +92,61 @@ fn type_name(value: &Bound<'_, PyAny>) -> String {
 /// every decision names. Make one with `Bundle.from_dir` or `Bundle.from_files`; give
 /// it to `pacto.load`.
 #[pyclass(frozen, module = "pacto")]
+#[derive(Clone)]
 struct Bundle {
     inner: pacto::Bundle,
+    /// The files it was made from, by bundle-relative name (`Bundle.files`), so it can
+    /// be rebuilt elsewhere (pickled, shipped to a Spark executor).
+    files: Arc<BTreeMap<String, Vec<u8>>>,
+}
+
+/// A bundle-relative name as `policy.toml` writes it (`./calendars/x.toml`), `/`-separated
+/// without `.` components; `Bundle::load` has already refused absolute paths and `..`.
+fn relative(raw: &str) -> String {
+    raw.split(['/', '\\'])
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads and checks the bundle in `dir`, and keeps the files it is made of
+/// (`policy.toml`, the entry, the calendars), checked to give the same digest.
+fn bundle_from_dir(dir: &Path) -> Result<Bundle, String> {
+    let inner = pacto::Bundle::load(dir).map_err(|e| e.to_string())?;
+    let manifest_path = dir.join("policy.toml");
+    let read = |path: &Path| {
+        std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))
+    };
+    let manifest = read(&manifest_path)?;
+    let table: toml::Table = std::str::from_utf8(&manifest)
+        .ok()
+        .and_then(|t| toml::from_str(t).ok())
+        .ok_or_else(|| format!("{}: changed while it was read", manifest_path.display()))?;
+    let mut files = BTreeMap::new();
+    if let Some(entry) = table.get("entry").and_then(toml::Value::as_str) {
+        files.insert(relative(entry), inner.entry_bytes.clone());
+    }
+    let calendars = table.get("calendars").and_then(toml::Value::as_table);
+    for raw in calendars
+        .into_iter()
+        .flatten()
+        .filter_map(|(_, v)| v.as_str())
+    {
+        files.insert(relative(raw), read(&dir.join(raw))?);
+    }
+    files.insert("policy.toml".to_owned(), manifest);
+    // the folder may have changed between the two reads: the files must be the bundle
+    let again = pacto::Bundle::from_files(files.clone()).map_err(|e| e.to_string())?;
+    if again.digest != inner.digest {
+        return Err(format!(
+            "{}: the bundle changed while it was read; try again",
+            dir.display()
+        ));
+    }
+    Ok(Bundle {
+        inner,
+        files: Arc::new(files),
+    })
 }
 
 #[pymethods]
@@ -114,10 +168,8 @@ impl Bundle {
                 ),
             )
         })?;
-        let inner = py
-            .detach(|| pacto::Bundle::load(&path))
-            .map_err(|e| error(py, "bundle", e.to_string()))?;
-        Ok(Bundle { inner })
+        py.detach(|| bundle_from_dir(&path))
+            .map_err(|e| error(py, "bundle", e))
     }
 
     /// Bundle.from_files(files) -> Bundle
@@ -163,10 +215,34 @@ impl Bundle {
             };
             named.push((name, bytes));
         }
+        let files: BTreeMap<String, Vec<u8>> = named.iter().cloned().collect();
         let inner = py
             .detach(|| pacto::Bundle::from_files(named))
             .map_err(|e| bundle_error(e.to_string()))?;
-        Ok(Bundle { inner })
+        Ok(Bundle {
+            inner,
+            files: Arc::new(files),
+        })
+    }
+
+    /// The files the bundle was made from, {bundle-relative name: bytes}: from a folder,
+    /// `policy.toml` and the files it names (the entry, the calendars); from
+    /// `Bundle.from_files`, the files given. `Bundle.from_files(bundle.files)` gives the
+    /// same bundle and digest, on any machine.
+    #[getter]
+    fn files<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for (name, bytes) in self.files.iter() {
+            d.set_item(name, PyBytes::new(py, bytes))?;
+        }
+        Ok(d)
+    }
+
+    /// Pickled as its files (`Bundle.from_files(files)` when unpickled).
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        let from_files = py.get_type::<Bundle>().getattr("from_files")?;
+        let args = PyTuple::new(py, [self.files(py)?])?;
+        PyTuple::new(py, [from_files, args.into_any()])
     }
 
     /// The policy's name, from `policy.toml`.
@@ -210,6 +286,8 @@ impl Bundle {
 #[pyclass(frozen, module = "pacto")]
 struct Policy {
     inner: pacto::Policy,
+    /// The bundle it was compiled from (`Policy.bundle`).
+    bundle: Bundle,
 }
 
 /// One item of a batch: the line's text, or why it is not one (a bad line, reported).
@@ -387,6 +465,12 @@ impl Policy {
         )
     }
 
+    /// The pacto.Bundle this policy was compiled from (its `files` rebuild it anywhere).
+    #[getter]
+    fn bundle(&self) -> Bundle {
+        self.bundle.clone()
+    }
+
     /// {"name", "version", "digest"}: the policy every decision of it names.
     #[getter]
     fn info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
@@ -557,9 +641,8 @@ fn instant(py: Python<'_>, now: &Bound<'_, PyAny>) -> PyResult<Timestamp> {
 /// column of what is wrong.
 #[pyfunction]
 fn load(py: Python<'_>, source: &Bound<'_, PyAny>) -> PyResult<Policy> {
-    let loaded = if let Ok(bundle) = source.cast::<Bundle>() {
-        let bundle = bundle.get().inner.clone();
-        py.detach(|| engine().from_bundle(bundle))
+    let bundle = if let Ok(bundle) = source.cast::<Bundle>() {
+        bundle.get().clone()
     } else {
         let path: PathBuf = source.extract().map_err(|_| {
             error(
@@ -571,10 +654,13 @@ fn load(py: Python<'_>, source: &Bound<'_, PyAny>) -> PyResult<Policy> {
                 ),
             )
         })?;
-        py.detach(|| engine().load(&path))
+        py.detach(|| bundle_from_dir(&path))
+            .map_err(|e| error(py, "bundle", e))?
     };
-    let inner = loaded.map_err(|e| error(py, "bundle", e.to_string()))?;
-    Ok(Policy { inner })
+    let inner = py
+        .detach(|| engine().from_bundle(bundle.inner.clone()))
+        .map_err(|e| error(py, "bundle", e.to_string()))?;
+    Ok(Policy { inner, bundle })
 }
 
 /// The native part of the `pacto` package; import `pacto`, not this module.
