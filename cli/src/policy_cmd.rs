@@ -65,20 +65,9 @@ pub fn load(dir: &Path) -> Result<Policy, Report> {
 }
 
 /// An engine caching compiled components in `$PACTO_CACHE_DIR`, else
-/// `$XDG_CACHE_HOME/pacto`, else `~/.cache/pacto` (none when no home is known).
+/// `$XDG_CACHE_HOME/pacto`, else `~/.cache/pacto` ([`Engine::with_user_cache`]).
 pub fn engine() -> Engine {
-    let var = |name: &str| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    let dir = var("PACTO_CACHE_DIR")
-        .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("pacto")))
-        .or_else(|| var("HOME").map(|h| h.join(".cache/pacto")));
-    match dir {
-        Some(dir) => Engine::with_cache_dir(dir),
-        None => Engine::new(),
-    }
+    Engine::with_user_cache()
 }
 
 /// Reads a case file.

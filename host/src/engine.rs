@@ -53,6 +53,32 @@ impl Engine {
         }
     }
 
+    /// An engine caching compiled components where the `pacto` command line does:
+    /// `$PACTO_CACHE_DIR`, else `$XDG_CACHE_HOME/pacto`, else `~/.cache/pacto`; without
+    /// any of them (no home), no cache. The Python binding uses the same folder, so a
+    /// component compiled by one is loaded by the other without compiling.
+    ///
+    /// ```
+    /// let policy = pacto::Engine::with_user_cache()
+    ///     .load(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules/standard-rhai"))?;
+    /// assert_eq!(policy.info().name, "standard");
+    /// # Ok::<(), pacto::bundle::BundleError>(())
+    /// ```
+    pub fn with_user_cache() -> Engine {
+        let var = |name: &str| {
+            std::env::var_os(name)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        let dir = var("PACTO_CACHE_DIR")
+            .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("pacto")))
+            .or_else(|| var("HOME").map(|h| h.join(".cache/pacto")));
+        match dir {
+            Some(dir) => Engine::with_cache_dir(dir),
+            None => Engine::new(),
+        }
+    }
+
     /// Loads, checks and compiles the bundle in `dir`.
     pub fn load(&self, dir: impl AsRef<Path>) -> Result<Policy, BundleError> {
         let bundle = Bundle::load(dir.as_ref())?;

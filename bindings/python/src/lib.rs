@@ -37,20 +37,7 @@ pub(crate) const BATCH: &str = "batch";
 /// caching compiled components where the command line does.
 pub(crate) fn engine() -> &'static pacto::Engine {
     static ENGINE: OnceLock<pacto::Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| {
-        let var = |name: &str| {
-            std::env::var_os(name)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-        };
-        let dir = var("PACTO_CACHE_DIR")
-            .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("pacto")))
-            .or_else(|| var("HOME").map(|h| h.join(".cache/pacto")));
-        match dir {
-            Some(dir) => pacto::Engine::with_cache_dir(dir),
-            None => pacto::Engine::new(),
-        }
-    })
+    ENGINE.get_or_init(pacto::Engine::with_user_cache)
 }
 
 /// pacto.load(source) -> Policy
